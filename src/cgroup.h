@@ -1,0 +1,31 @@
+/* Cgroup paths of a process, read from /proc/PID/cgroup (never computed:
+ * lxc picks suffixed names when a name is taken), and their cleanup. */
+#ifndef LXCSHIM_CGROUP_H
+#define LXCSHIM_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lxcshim.h"
+#include "state.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+/* Maps each controller of a /proc/PID/cgroup text to its directory:
+ * "memory" -> /sys/fs/cgroup/memory/<path>; the v2 line ("0::") becomes
+ * key "unified" under unified_mount (NULL: no v2 hierarchy). */
+void cgroup_parse_proc (const char *text, const char *unified_mount, struct kv **out, size_t *n);
+
+int cgroup_paths_of_pid (pid_t pid, const char *unified_mount, struct kv **out, size_t *n, lxcshim_error_t *err);
+
+/* Where cgroup2 is mounted on this host: /sys/fs/cgroup/unified on a
+ * hybrid host, /sys/fs/cgroup on a pure v2 one, NULL if nowhere. */
+const char *cgroup_unified_mount (void);
+
+/* True if the memory controller is on cgroup2 (no v1 memory hierarchy). */
+bool cgroup_memory_is_v2 (void);
+
+/* Removes DIR and any child cgroups; ENOENT counts as success. */
+int cgroup_remove (const char *dir, lxcshim_error_t *err);
+
+#endif

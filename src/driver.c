@@ -1,0 +1,107 @@
+#include "config.h"
+
+#include <errno.h>
+#include <lxc/lxccontainer.h>
+#include <strings.h>
+
+#include "cgroup.h"
+#include "driver.h"
+#include "error.h"
+#include "util.h"
+
+static const struct {
+	const char *ours, *lxc;
+} log_levels[] = {
+	{ "error", "ERROR" },
+	{ "warn", "WARN" },
+	{ "info", "INFO" },
+	{ "debug", "DEBUG" },
+};
+
+int
+lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out, lxcshim_error_t *err)
+{
+	static const struct lxcshim_driver_options none = { 0 };
+	lxcshim_driver_t *d;
+	const char *level;
+
+	if (opts == NULL)
+		opts = &none;
+	level = opts->log_level ? opts->log_level : "error";
+	d = xzalloc (sizeof *d);
+	for (size_t i = 0; i < ARRAY_SIZE (log_levels); i++)
+		if (strcasecmp (level, log_levels[i].ours) == 0)
+			d->lxc_log_level = xstrdup (log_levels[i].lxc);
+	if (d->lxc_log_level == NULL) {
+		lxcshim_driver_free (d);
+		return lxcshim_fail (err, EINVAL, "invalid log level \"%s\": expected error, warn, info or debug", level);
+	}
+	d->root = xstrdup (opts->root ? opts->root : "/run/lxcshim");
+	if (opts->lxcpath)
+		d->lxcpath = xstrdup (opts->lxcpath);
+	else {
+		const char *p = lxc_get_global_config_item ("lxc.lxcpath");
+		d->lxcpath = xstrdup (p ? p : "/var/lib/lxc");
+	}
+	d->template_path = xstrdup (opts->template_path ? opts->template_path : PKGDATADIR "/lxc.conf.tmpl");
+	d->init_path = xstrdup (opts->init_path ? opts->init_path : PKGLIBEXECDIR "/lxcshim-init");
+	d->rootfs = xstrdup (opts->rootfs ? opts->rootfs : PKGLIBDIR "/rootfs");
+	d->lxc_version = xstrdup (lxc_get_version ());
+	d->name = xasprintf ("lxc-%s", d->lxc_version);
+	d->unified_mount = cgroup_unified_mount ();
+	d->memory_v2 = cgroup_memory_is_v2 ();
+	/* Config values must stay on one line; the root reaches the config
+	 * through the log and env paths. */
+	if (strpbrk (d->root, "\n\r") || strpbrk (d->lxcpath, "\n\r")) {
+		lxcshim_driver_free (d);
+		return lxcshim_fail (err, EINVAL, "invalid --root or --lxcpath: it contains a newline");
+	}
+	*out = d;
+	return 0;
+}
+
+void
+lxcshim_driver_free (lxcshim_driver_t *d)
+{
+	if (d == NULL)
+		return;
+	free (d->root);
+	free (d->lxcpath);
+	free (d->template_path);
+	free (d->init_path);
+	free (d->rootfs);
+	free (d->lxc_log_level);
+	free (d->lxc_version);
+	free (d->name);
+	free (d);
+}
+
+const char *
+lxcshim_driver_name (lxcshim_driver_t *d)
+{
+	return d->name;
+}
+
+const char *
+lxcshim_driver_lxcpath (lxcshim_driver_t *d)
+{
+	return d->lxcpath;
+}
+
+const char *
+lxcshim_driver_root (lxcshim_driver_t *d)
+{
+	return d->root;
+}
+
+char *
+driver_container_dir (const lxcshim_driver_t *d, const char *id)
+{
+	return xasprintf ("%s/containers/%s", d->root, id);
+}
+
+char *
+driver_container_file (const lxcshim_driver_t *d, const char *id, const char *file)
+{
+	return xasprintf ("%s/containers/%s/%s", d->root, id, file);
+}

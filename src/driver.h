@@ -1,0 +1,27 @@
+/* The driver handle's internals: resolved settings and host facts,
+ * computed once when the handle is made. */
+#ifndef LXCSHIM_DRIVER_H
+#define LXCSHIM_DRIVER_H
+
+#include <stdbool.h>
+
+#include "lxcshim.h"
+
+struct lxcshim_driver {
+	char *root;
+	char *lxcpath;
+	char *template_path;
+	char *init_path;
+	char *rootfs;
+	char *lxc_log_level; /* ERROR, WARN, INFO, DEBUG */
+	char *lxc_version;
+	char *name;          /* "lxc-<version>" */
+	const char *unified_mount;
+	bool memory_v2;
+};
+
+/* <root>/containers/<id>[/<file>] */
+char *driver_container_dir (const lxcshim_driver_t *d, const char *id);
+char *driver_container_file (const lxcshim_driver_t *d, const char *id, const char *file);
+
+#endif

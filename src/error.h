@@ -1,0 +1,21 @@
+/* Error objects in the style of crun's libcrun_error_t: a function that
+ * fails fills *err with an errno and a message and returns -1; each caller
+ * may prefix context; only the outermost door (CLI) prints. */
+#ifndef LXCSHIM_ERROR_H
+#define LXCSHIM_ERROR_H
+
+#include "lxcshim.h"
+
+/* Always returns -1 so that `return lxcshim_fail (err, ...)` reads well. */
+int lxcshim_fail (lxcshim_error_t *err, int status, const char *fmt, ...)
+	__attribute__ ((format (printf, 3, 4)));
+
+/* Like lxcshim_fail with status = errno. */
+int lxcshim_fail_errno (lxcshim_error_t *err, const char *fmt, ...)
+	__attribute__ ((format (printf, 2, 3)));
+
+/* Prefix the message already in *err with context; returns -1. */
+int lxcshim_error_prefix (lxcshim_error_t *err, const char *fmt, ...)
+	__attribute__ ((format (printf, 2, 3)));
+
+#endif

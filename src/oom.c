@@ -1,0 +1,94 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/eventfd.h>
+
+#include "error.h"
+#include "oom.h"
+#include "util.h"
+
+int
+oom_watch_start (struct oom_watch *w, const char *dir, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *control = xasprintf ("%s/memory.oom_control", dir);
+	_cleanup_free_ char *event_control = xasprintf ("%s/cgroup.event_control", dir);
+	_cleanup_close_ int cfd = -1, efd = -1, ecfd = -1;
+	char line[64];
+	int n;
+
+	cfd = open (control, O_RDONLY | O_CLOEXEC);
+	if (cfd < 0)
+		return lxcshim_fail_errno (err, "open %s", control);
+	efd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0)
+		return lxcshim_fail_errno (err, "eventfd");
+	ecfd = open (event_control, O_WRONLY | O_CLOEXEC);
+	if (ecfd < 0)
+		return lxcshim_fail_errno (err, "open %s", event_control);
+	n = snprintf (line, sizeof line, "%d %d", efd, cfd);
+	if (write_all (ecfd, line, n) < 0)
+		return lxcshim_fail_errno (err, "register OOM eventfd in %s", event_control);
+	w->event_fd = steal_fd (&efd);
+	w->control_fd = steal_fd (&cfd);
+	w->dir = xstrdup (dir);
+	w->seen = false;
+	return 0;
+}
+
+bool
+oom_watch_event (struct oom_watch *w)
+{
+	uint64_t count;
+	_cleanup_free_ char *probe = NULL;
+
+	if (w->event_fd < 0 || read (w->event_fd, &count, sizeof count) != sizeof count)
+		return false;
+	/* Docker's test: after a removal event the cgroup is gone. */
+	probe = xasprintf ("%s/cgroup.event_control", w->dir);
+	if (access (probe, F_OK) < 0)
+		return false;
+	w->seen = true;
+	return true;
+}
+
+uint64_t
+oom_parse_kill_count (const char *text)
+{
+	const char *p = text ? strstr (text, "oom_kill ") : NULL;
+
+	/* "oom_kill_disable 0" also starts with "oom_kill": skip it. */
+	while (p && p != text && p[-1] != '\n')
+		p = strstr (p + 1, "oom_kill ");
+	return p ? strtoull (p + 9, NULL, 10) : 0;
+}
+
+uint64_t
+oom_watch_kills (struct oom_watch *w)
+{
+	char text[256];
+	ssize_t n;
+
+	if (w->control_fd < 0)
+		return 0;
+	n = pread (w->control_fd, text, sizeof text - 1, 0);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	return oom_parse_kill_count (text);
+}
+
+void
+oom_watch_stop (struct oom_watch *w)
+{
+	closep (&w->event_fd);
+	closep (&w->control_fd);
+	free (w->dir);
+	w->dir = NULL;
+}
+
+bool
+oom_verdict (bool killed_by_sigkill, bool event_seen, uint64_t kill_count)
+{
+	return killed_by_sigkill && (event_seen || kill_count > 0);
+}

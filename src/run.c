@@ -1,0 +1,263 @@
+/* lxcshim_run: the data flow spec -> template -> params -> supervisor ->
+ * state, with every check done before anything is created. */
+#include "config.h"
+
+#include <errno.h>
+#include <lxc/lxccontainer.h>
+#include <sys/stat.h>
+
+#include "driver.h"
+#include "error.h"
+#include "params.h"
+#include "spec.h"
+#include "state.h"
+#include "supervisor.h"
+#include "template.h"
+#include "util.h"
+
+#define BAD_INPUT EINVAL
+
+struct prepared {
+	char *dir, *config_path, *env_path, *log_path, *state_path;
+	char *config_text, *env_json;
+	char **argv;
+	bool shared_root;
+};
+
+static void
+prepared_release (struct prepared *p)
+{
+	free (p->dir);
+	free (p->config_path);
+	free (p->env_path);
+	free (p->log_path);
+	free (p->state_path);
+	free (p->config_text);
+	free (p->env_json);
+	strv_free (p->argv);
+}
+
+static int
+check_dir (const char *what, const char *path, lxcshim_error_t *err)
+{
+	struct stat st;
+
+	if (stat (path, &st) < 0)
+		return lxcshim_fail (err, BAD_INPUT, "%s %s does not exist", what, path);
+	if (!S_ISDIR (st.st_mode))
+		return lxcshim_fail (err, BAD_INPUT, "%s %s is not a directory", what, path);
+	return 0;
+}
+
+/* Checks against the host: nothing is created here. */
+static int
+check_host (lxcshim_driver_t *d, lxcshim_spec_t *s, char **lxc_start, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *real = NULL;
+
+	if (s->rootfs == NULL)
+		s->rootfs = xstrdup (d->rootfs);
+	if (check_dir ("rootfs", s->rootfs, err) < 0)
+		return -1;
+	real = realpath (s->rootfs, NULL);
+	if (real == NULL)
+		return lxcshim_fail_errno (err, "rootfs %s", s->rootfs);
+	if (check_config_value ("rootfs", real, strlen (real), err) < 0)
+		return -1;
+	free (s->rootfs);
+	s->rootfs = steal_pointer (&real);
+
+	for (size_t i = 0; i < s->n_volumes; i++)
+		if (access (s->volumes[i].source, F_OK) < 0)
+			return lxcshim_fail (err, BAD_INPUT, "volume source %s does not exist", s->volumes[i].source);
+	if (check_dir ("lxcpath", d->lxcpath, err) < 0)
+		return -1;
+	if (access (d->init_path, X_OK) < 0)
+		return lxcshim_fail_errno (err, "lxcshim-init %s", d->init_path);
+	*lxc_start = find_in_path ("lxc-start");
+	if (*lxc_start == NULL)
+		return lxcshim_fail (err, ENOENT, "lxc-start not found in PATH: install lxc");
+	return 0;
+}
+
+/* LXC's own containers (and running ones started elsewhere) own the name. */
+static int
+check_name_free (lxcshim_driver_t *d, const char *id, lxcshim_error_t *err)
+{
+	struct lxc_container *c = lxc_container_new (id, d->lxcpath);
+	bool taken;
+
+	if (c == NULL)
+		return 0;
+	taken = c->is_defined (c) || c->is_running (c);
+	lxc_container_put (c);
+	if (taken)
+		return lxcshim_fail (err, EEXIST, "container name %s is already in use by LXC under %s", id, d->lxcpath);
+	return 0;
+}
+
+static bool
+root_is_shared (void)
+{
+	_cleanup_free_ char *mi = NULL;
+
+	/* Like Docker: if we cannot tell, assume shared (safe either way). */
+	if (read_file ("/proc/self/mountinfo", &mi, NULL, NULL) < 0)
+		return true;
+	return mountinfo_root_is_shared (mi);
+}
+
+/* Everything that can be decided without creating anything. */
+static int
+prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *lxc_start = NULL, *tmpl = NULL;
+	_cleanup_strv_ char **env = NULL;
+	struct template_paths paths;
+	struct params params;
+	json_object *view = NULL;
+	int ret;
+
+	if (spec_finalize (s, err) < 0 || check_host (d, s, &lxc_start, err) < 0)
+		return -1;
+	if (read_file (s->template_path ? s->template_path : d->template_path, &tmpl, NULL, err) < 0)
+		return lxcshim_error_prefix (err, "cannot read template");
+	if (spec_environment (s, &env, err) < 0)
+		return -1;
+
+	p->dir = driver_container_dir (d, s->id);
+	p->config_path = driver_container_file (d, s->id, "config");
+	p->env_path = driver_container_file (d, s->id, "config.env");
+	p->log_path = driver_container_file (d, s->id, "lxc.log");
+	p->state_path = driver_container_file (d, s->id, "state.json");
+	p->env_json = template_env_json (env);
+
+	paths = (struct template_paths) {
+		.init_source = d->init_path,
+		.env_source = p->env_path,
+		.log_file = p->log_path,
+		.log_level = d->lxc_log_level,
+		.cgroup2_memory = d->memory_v2,
+	};
+	if (template_view (s, &paths, &view, err) < 0)
+		return -1;
+	ret = template_render (tmpl, view, &p->config_text, err);
+	json_object_put (view);
+	if (ret < 0)
+		return lxcshim_error_prefix (err, "cannot render the lxc config");
+
+	p->shared_root = root_is_shared ();
+	params = (struct params) {
+		.lxc_start = lxc_start,
+		.lxc_version = d->lxc_version,
+		.config_path = p->config_path,
+		.lxcpath = d->lxcpath,
+		.shared_root = p->shared_root,
+	};
+	p->argv = params_argv (s, &params);
+	return 0;
+}
+
+int
+lxcshim_dry_run (lxcshim_driver_t *d, lxcshim_spec_t *s, int out_fd, lxcshim_error_t *err)
+{
+	struct prepared p = { 0 };
+	_cleanup_free_ char *cmd = NULL, *text = NULL;
+	int ret = -1;
+
+	if (prepare (d, s, &p, err) < 0)
+		goto out;
+	cmd = params_printable (p.argv, p.shared_root);
+	text = xasprintf ("## %s\n%s## %s\n%s\n## argv\n%s\n", p.config_path, p.config_text, p.env_path, p.env_json, cmd);
+	if (write_all (out_fd, text, strlen (text)) < 0) {
+		lxcshim_fail_errno (err, "write");
+		goto out;
+	}
+	ret = 0;
+out:
+	prepared_release (&p);
+	return ret;
+}
+
+/* Claims the name: mkdir is the atomic test-and-set between two lxcshim
+ * runs; LXC's own containers are checked first. */
+static int
+claim (lxcshim_driver_t *d, const lxcshim_spec_t *s, const struct prepared *p, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *parent = xasprintf ("%s/containers", d->root);
+
+	if (check_name_free (d, s->id, err) < 0)
+		return -1;
+	if (mkdir_p (parent, 0700, err) < 0)
+		return -1;
+	if (mkdir (p->dir, 0700) < 0) {
+		if (errno == EEXIST)
+			return lxcshim_fail (err, EEXIST, "container name %s is already in use", s->id);
+		return lxcshim_fail_errno (err, "mkdir %s", p->dir);
+	}
+	return 0;
+}
+
+int
+lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts,
+             struct lxcshim_exit *exit, lxcshim_error_t *err)
+{
+	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	struct prepared p = { 0 };
+	struct state st = { 0 };
+	struct supervisor_config cfg;
+	bool claimed = false;
+	int ret = -1;
+
+	memset (exit, 0, sizeof *exit);
+	if (prepare (d, s, &p, err) < 0 || claim (d, s, &p, err) < 0)
+		goto out;
+	claimed = true;
+	if (write_file (p.env_path, p.env_json, strlen (p.env_json), 0600, err) < 0 ||
+	    write_file (p.config_path, p.config_text, strlen (p.config_text), 0600, err) < 0)
+		goto out;
+
+	st.id = xstrdup (s->id);
+	st.created = rfc3339_now ();
+	st.status = xstrdup ("created");
+	st.supervisor_pid = getpid ();
+	st.rootfs = xstrdup (s->rootfs);
+	st.config_path = xstrdup (p.config_path);
+	st.lxcpath = xstrdup (d->lxcpath);
+	st.command = strv_copy (s->command);
+	if (state_write (p.state_path, &st, err) < 0)
+		goto out;
+
+	cfg = (struct supervisor_config) {
+		.id = s->id,
+		.lxcpath = d->lxcpath,
+		.state_path = p.state_path,
+		.log_path = p.log_path,
+		.argv = p.argv,
+		.envp = envp,
+		.shared_root = p.shared_root,
+		.start_timeout_ms = s->start_timeout_ms,
+		.unified_mount = d->unified_mount,
+		.memory_v2 = d->memory_v2,
+		.state = &st,
+	};
+	if (supervisor_run (&cfg, opts, exit, err) < 0)
+		goto out;
+
+	st.exited = true;
+	st.exit_code = exit->exit_code;
+	st.oom_killed = exit->oom_killed;
+	st.finished = rfc3339_now ();
+	free (st.status);
+	st.status = xstrdup ("stopped");
+	if (!s->rm && state_write (p.state_path, &st, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	/* A run that never started leaves nothing; --rm leaves nothing either. */
+	if (claimed && (ret < 0 || s->rm))
+		rm_rf (p.dir, ret < 0 ? NULL : err);
+	state_release (&st);
+	prepared_release (&p);
+	return ret;
+}

@@ -1,0 +1,552 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <errno.h>
+#include <json.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include "caps.h"
+#include "error.h"
+#include "spec.h"
+#include "user.h"
+#include "util.h"
+
+#define BAD_INPUT EINVAL
+
+typedef int (*setter_fn) (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err);
+
+struct key {
+	const char *name;
+	setter_fn set;
+	bool repeatable;
+};
+
+static int
+set_string (char **field, const char *key, const char *v, bool reaches_config, lxcshim_error_t *err)
+{
+	if (reaches_config && check_config_value (key, v, strlen (v), err) < 0)
+		return -1;
+	free (*field);
+	*field = xstrdup (v);
+	return 0;
+}
+
+static int
+parse_bool (const char *key, const char *v, bool *out, lxcshim_error_t *err)
+{
+	if (v == NULL || *v == '\0' || streq (v, "true") || streq (v, "1"))
+		*out = true;
+	else if (streq (v, "false") || streq (v, "0"))
+		*out = false;
+	else
+		return lxcshim_fail (err, BAD_INPUT, "invalid %s \"%s\": expected true or false", key, v);
+	return 0;
+}
+
+static int
+set_name (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (parse_id (v, err) < 0)
+		return -1;
+	return set_string (&s->id, key, v, true, err);
+}
+
+static int
+no_edge_space (const char *key, const char *v, lxcshim_error_t *err)
+{
+	size_t n = strlen (v);
+
+	/* lxc trims config values, so such a value would silently change. */
+	if (n && (isspace ((unsigned char) v[0]) || isspace ((unsigned char) v[n - 1])))
+		return lxcshim_fail (err, BAD_INPUT, "invalid %s \"%s\": leading or trailing white space", key, v);
+	return 0;
+}
+
+static int
+set_rootfs (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (check_config_value (key, v, strlen (v), err) < 0 || no_edge_space (key, v, err) < 0)
+		return -1;
+	if (*v == '\0')
+		return lxcshim_fail (err, BAD_INPUT, "invalid rootfs \"\": expected a directory");
+	return set_string (&s->rootfs, key, v, true, err);
+}
+
+static int
+set_env (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (parse_env_entry (v, err) < 0)
+		return -1;
+	strv_append (&s->env, v);
+	return 0;
+}
+
+static int
+set_env_file (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	strv_append (&s->env_files, v);
+	return 0;
+}
+
+static int
+set_user (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (user_spec_check (v, err) < 0)
+		return -1;
+	return set_string (&s->user, key, v, false, err);
+}
+
+static int
+set_workdir (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (*v != '/')
+		return lxcshim_fail (err, BAD_INPUT, "invalid workdir \"%s\": must be an absolute path", v);
+	return set_string (&s->workdir, key, v, false, err);
+}
+
+static int
+set_hostname (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	size_t n = strlen (v);
+
+	if (check_config_value (key, v, n, err) < 0)
+		return -1;
+	if (n == 0 || n > 64 || *v == '-' || *v == '.')
+		goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (!isascii ((unsigned char) v[i]) || !(isalnum ((unsigned char) v[i]) || v[i] == '-' || v[i] == '.'))
+			goto bad;
+	return set_string (&s->hostname, key, v, true, err);
+bad:
+	return lxcshim_fail (err, BAD_INPUT, "invalid hostname \"%s\": expected 1-64 letters, digits, '-' and '.'", v);
+}
+
+static int
+set_template (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	return set_string (&s->template_path, key, v, false, err);
+}
+
+static int
+set_memory (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	return parse_size ("memory", v, &s->memory, err);
+}
+
+static int
+set_memory_swap (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (streq (v, "-1")) {
+		s->memory_swap = -1;
+		return 0;
+	}
+	return parse_size ("memory-swap", v, &s->memory_swap, err);
+}
+
+static int
+set_cpu_shares (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (parse_uint ("cpu-shares", v, 262144, &s->cpu_shares, err) < 0)
+		return -1;
+	if (s->cpu_shares != 0 && s->cpu_shares < 2)
+		return lxcshim_fail (err, BAD_INPUT, "invalid cpu-shares \"%s\": expected 2 to 262144", v);
+	return 0;
+}
+
+static int
+set_cpus (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	return parse_cpus (v, &s->millicpus, err);
+}
+
+static int
+set_cpuset (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (parse_cpuset (v, err) < 0)
+		return -1;
+	return set_string (&s->cpuset_cpus, key, v, true, err);
+}
+
+static int
+set_pids_limit (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	uint64_t n;
+
+	if (streq (v, "-1")) {
+		s->pids_limit = 0;
+		return 0;
+	}
+	if (parse_uint ("pids-limit", v, INT32_MAX, &n, err) < 0)
+		return -1;
+	s->pids_limit = (int64_t) n;
+	return 0;
+}
+
+static int
+set_volume (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	struct volume vol;
+
+	if (check_config_value ("volume", v, strlen (v), err) < 0 || parse_volume (v, &vol, err) < 0)
+		return -1;
+	s->volumes = xrealloc (s->volumes, (s->n_volumes + 1) * sizeof (struct volume));
+	s->volumes[s->n_volumes++] = vol;
+	return 0;
+}
+
+static int
+set_cap_add (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (caps_check_name (v, err) < 0)
+		return -1;
+	strv_append (&s->cap_add, v);
+	return 0;
+}
+
+static int
+set_cap_drop (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (caps_check_name (v, err) < 0)
+		return -1;
+	strv_append (&s->cap_drop, v);
+	return 0;
+}
+
+static int
+set_net (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (streq (v, "none"))
+		s->net = NET_NONE;
+	else if (streq (v, "host"))
+		s->net = NET_HOST;
+	else if (strncmp (v, "bridge", 6) == 0 || strncmp (v, "container:", 10) == 0)
+		return lxcshim_fail (err, ENOTSUP, "--net %s is not supported yet (only none and host)", v);
+	else
+		return lxcshim_fail (err, BAD_INPUT, "invalid --net \"%s\": expected none or host", v);
+	return 0;
+}
+
+#define BOOL_SETTER(fn, field)                                                                   \
+	static int fn (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err) \
+	{                                                                                        \
+		return parse_bool (key, v, &s->field, err);                                      \
+	}
+BOOL_SETTER (set_privileged, privileged)
+BOOL_SETTER (set_rm, rm)
+BOOL_SETTER (set_dry_run, dry_run)
+
+static int
+set_start_timeout (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	uint64_t ms;
+
+	if (parse_cpus (v, &ms, NULL) < 0 || ms > 3600 * 1000)
+		return lxcshim_fail (err, BAD_INPUT, "invalid start-timeout \"%s\": expected seconds, up to 3600", v);
+	s->start_timeout_ms = (unsigned) ms;
+	return 0;
+}
+
+static int
+unsupported (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	return lxcshim_fail (err, ENOTSUP, "--%s is not supported yet", key);
+}
+
+static const struct key keys[] = {
+	{ "name", set_name, false },
+	{ "rootfs", set_rootfs, false },
+	{ "env", set_env, true },
+	{ "env-file", set_env_file, true },
+	{ "user", set_user, false },
+	{ "workdir", set_workdir, false },
+	{ "hostname", set_hostname, false },
+	{ "memory", set_memory, false },
+	{ "memory-swap", set_memory_swap, false },
+	{ "cpu-shares", set_cpu_shares, false },
+	{ "cpus", set_cpus, false },
+	{ "cpuset-cpus", set_cpuset, false },
+	{ "pids-limit", set_pids_limit, false },
+	{ "volume", set_volume, true },
+	{ "cap-add", set_cap_add, true },
+	{ "cap-drop", set_cap_drop, true },
+	{ "privileged", set_privileged, false },
+	{ "net", set_net, false },
+	{ "rm", set_rm, false },
+	{ "dry-run", set_dry_run, false },
+	{ "start-timeout", set_start_timeout, false },
+	{ "template", set_template, false },
+	/* Later issues: refuse clearly rather than ignore. */
+	{ "device", unsupported, true },
+	{ "ipc", unsupported, false },
+	{ "tty", unsupported, false },
+	{ "interactive", unsupported, false },
+	{ "detach", unsupported, false },
+};
+
+static const struct key *
+find_key (const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE (keys); i++)
+		if (streq (keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+bool
+lxcshim_spec_has_key (const char *key, bool *repeatable)
+{
+	const struct key *k = key ? find_key (key) : NULL;
+
+	if (k && repeatable)
+		*repeatable = k->repeatable;
+	return k != NULL;
+}
+
+lxcshim_spec_t *
+lxcshim_spec_new (void)
+{
+	lxcshim_spec_t *s = xzalloc (sizeof *s);
+
+	s->start_timeout_ms = 10 * 1000;
+	return s;
+}
+
+void
+lxcshim_spec_free (lxcshim_spec_t *s)
+{
+	if (s == NULL)
+		return;
+	free (s->id);
+	free (s->rootfs);
+	strv_free (s->command);
+	strv_free (s->env);
+	strv_free (s->env_files);
+	free (s->user);
+	free (s->workdir);
+	free (s->hostname);
+	free (s->template_path);
+	free (s->cpuset_cpus);
+	for (size_t i = 0; i < s->n_volumes; i++)
+		volume_release (&s->volumes[i]);
+	free (s->volumes);
+	strv_free (s->cap_add);
+	strv_free (s->cap_drop);
+	free (s);
+}
+
+const char *
+lxcshim_spec_id (const lxcshim_spec_t *spec)
+{
+	return spec->id;
+}
+
+int
+lxcshim_spec_set (lxcshim_spec_t *spec, const char *key, const char *value, lxcshim_error_t *err)
+{
+	const struct key *k = key ? find_key (key) : NULL;
+
+	if (k == NULL)
+		return lxcshim_fail (err, BAD_INPUT, "unknown setting \"%s\"", key ? key : "");
+	if (value == NULL)
+		value = "";
+	return k->set (spec, k->name, value, err);
+}
+
+int
+lxcshim_spec_set_command (lxcshim_spec_t *spec, char *const argv[], lxcshim_error_t *err)
+{
+	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
+		return lxcshim_fail (err, BAD_INPUT, "no command given: expected CMD [ARG...]");
+	strv_free (spec->command);
+	spec->command = strv_copy (argv);
+	return 0;
+}
+
+/* A JSON scalar as the string lxcshim_spec_set takes. */
+static int
+json_scalar (const char *key, json_object *v, char **out, lxcshim_error_t *err)
+{
+	switch (json_object_get_type (v)) {
+	case json_type_string:
+		if (strlen (json_object_get_string (v)) != (size_t) json_object_get_string_len (v))
+			return lxcshim_fail (err, BAD_INPUT, "invalid %s: it contains a NUL byte", key);
+		*out = xstrdup (json_object_get_string (v));
+		return 0;
+	case json_type_int:
+		*out = xasprintf ("%" PRId64, json_object_get_int64 (v));
+		return 0;
+	case json_type_double:
+		*out = xasprintf ("%g", json_object_get_double (v));
+		return 0;
+	case json_type_boolean:
+		*out = xstrdup (json_object_get_boolean (v) ? "true" : "false");
+		return 0;
+	default:
+		return lxcshim_fail (err, BAD_INPUT, "invalid %s: expected a string, number or boolean", key);
+	}
+}
+
+int
+lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *text = NULL;
+	json_tokener *tok;
+	json_object *root;
+	size_t len;
+	int ret = 0;
+
+	if (read_file (path, &text, &len, err) < 0)
+		return lxcshim_error_prefix (err, "cannot read spec");
+	tok = json_tokener_new ();
+	root = json_tokener_parse_ex (tok, text, (int) len);
+	if (root == NULL || json_tokener_get_error (tok) != json_tokener_success) {
+		ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: %s", path,
+		                    json_tokener_error_desc (json_tokener_get_error (tok)));
+		goto out;
+	}
+	if (!json_object_is_type (root, json_type_object)) {
+		ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: expected a JSON object", path);
+		goto out;
+	}
+	json_object_object_foreach (root, key, val)
+	{
+		bool repeatable = false;
+
+		if (val == NULL)
+			continue;
+		if (streq (key, "command")) {
+			_cleanup_strv_ char **argv = xzalloc (sizeof (char *));
+			size_t n = json_object_is_type (val, json_type_array) ? json_object_array_length (val) : 0;
+			for (size_t i = 0; i < n; i++) {
+				char *s;
+				if ((ret = json_scalar (key, json_object_array_get_idx (val, i), &s, err)) < 0)
+					goto out;
+				strv_push (&argv, s);
+			}
+			if ((ret = lxcshim_spec_set_command (spec, argv, err)) < 0)
+				goto out;
+			continue;
+		}
+		if (!lxcshim_spec_has_key (key, &repeatable)) {
+			ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: unknown key \"%s\"", path, key);
+			goto out;
+		}
+		if (json_object_is_type (val, json_type_array)) {
+			if (!repeatable) {
+				ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: \"%s\" takes one value", path, key);
+				goto out;
+			}
+			for (size_t i = 0; i < json_object_array_length (val); i++) {
+				_cleanup_free_ char *s = NULL;
+				if ((ret = json_scalar (key, json_object_array_get_idx (val, i), &s, err)) < 0 ||
+				    (ret = lxcshim_spec_set (spec, key, s, err)) < 0)
+					goto out;
+			}
+		} else {
+			_cleanup_free_ char *s = NULL;
+			if ((ret = json_scalar (key, val, &s, err)) < 0 || (ret = lxcshim_spec_set (spec, key, s, err)) < 0)
+				goto out;
+		}
+	}
+out:
+	json_tokener_free (tok);
+	json_object_put (root);
+	if (ret < 0)
+		lxcshim_error_prefix (err, "spec %s", path);
+	return ret;
+}
+
+static char *
+random_id (void)
+{
+	unsigned char bytes[6];
+	char *id = xmalloc (13);
+
+	if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+		abort (); /* 6 bytes from a booted kernel cannot fail */
+	for (size_t i = 0; i < sizeof bytes; i++)
+		sprintf (id + 2 * i, "%02x", bytes[i]);
+	return id;
+}
+
+int
+spec_finalize (lxcshim_spec_t *s, lxcshim_error_t *err)
+{
+	if (s->command == NULL || s->command[0] == NULL)
+		return lxcshim_fail (err, BAD_INPUT, "no command given: expected CMD [ARG...]");
+	if (s->id == NULL)
+		s->id = random_id ();
+	if (s->hostname == NULL)
+		s->hostname = xstrndup (s->id, 12);
+	if (s->memory_swap > 0 && s->memory == 0)
+		return lxcshim_fail (err, BAD_INPUT, "invalid memory-swap: it needs --memory as well");
+	if (s->memory_swap > 0 && s->memory_swap < s->memory)
+		return lxcshim_fail (err, BAD_INPUT,
+		                     "invalid memory-swap %" PRId64 ": it is memory plus swap, so at least --memory (%" PRId64 ")",
+		                     s->memory_swap, s->memory);
+	if (s->memory != 0 && s->memory < 4 * 1024 * 1024)
+		return lxcshim_fail (err, BAD_INPUT, "invalid memory %" PRId64 ": the minimum is 4m", s->memory);
+	return 0;
+}
+
+static void
+env_put (char ***env, const char *entry)
+{
+	size_t klen = strcspn (entry, "=");
+
+	for (size_t i = 0; (*env)[i]; i++) {
+		if (strncmp ((*env)[i], entry, klen) == 0 && (*env)[i][klen] == '=') {
+			free ((*env)[i]);
+			(*env)[i] = xstrdup (entry);
+			return;
+		}
+	}
+	strv_append (env, entry);
+}
+
+static void
+env_put_entry (char ***env, const char *entry)
+{
+	const char *host;
+
+	if (strchr (entry, '=')) {
+		env_put (env, entry);
+		return;
+	}
+	/* Docker's -e KEY: pass the caller's value, or nothing. */
+	host = getenv (entry);
+	if (host) {
+		_cleanup_free_ char *full = xasprintf ("%s=%s", entry, host);
+		env_put (env, full);
+	}
+}
+
+int
+spec_environment (const lxcshim_spec_t *s, char ***out, lxcshim_error_t *err)
+{
+	_cleanup_strv_ char **env = xzalloc (sizeof (char *));
+	_cleanup_free_ char *host = xasprintf ("HOSTNAME=%s", s->hostname);
+
+	env_put (&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	env_put (&env, host);
+	env_put (&env, "container=lxc");
+	if (s->tty)
+		env_put (&env, "TERM=xterm");
+	for (size_t i = 0; s->env_files && s->env_files[i]; i++) {
+		_cleanup_free_ char *text = NULL;
+		_cleanup_strv_ char **entries = NULL;
+
+		if (read_file (s->env_files[i], &text, NULL, err) < 0)
+			return lxcshim_error_prefix (err, "invalid env-file");
+		if (parse_env_file (text, &entries, err) < 0)
+			return lxcshim_error_prefix (err, "env-file %s", s->env_files[i]);
+		for (size_t j = 0; entries && entries[j]; j++)
+			env_put_entry (&env, entries[j]);
+	}
+	for (size_t i = 0; s->env && s->env[i]; i++)
+		env_put_entry (&env, s->env[i]);
+	*out = steal_pointer (&env);
+	return 0;
+}

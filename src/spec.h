@@ -1,0 +1,50 @@
+/* The container spec: one struct filled by CLI flags, by a JSON --spec
+ * document, or by an embedding program, all through spec_set(). */
+#ifndef LXCSHIM_SPEC_H
+#define LXCSHIM_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lxcshim.h"
+#include "parse.h"
+
+enum net_mode { NET_NONE, NET_HOST };
+
+struct lxcshim_spec {
+	char *id;
+	char *rootfs;
+	char **command;
+	char **env;      /* "K=V", later entries win */
+	char **env_files;
+	char *user;
+	char *workdir;
+	char *hostname;
+	char *template_path;
+
+	int64_t memory;      /* bytes, 0 = unlimited */
+	int64_t memory_swap; /* bytes, 0 = unset, -1 = unlimited */
+	uint64_t cpu_shares;
+	uint64_t millicpus;
+	char *cpuset_cpus;
+	int64_t pids_limit; /* 0 = unlimited */
+
+	struct volume *volumes;
+	size_t n_volumes;
+	char **cap_add, **cap_drop;
+	bool privileged;
+	enum net_mode net;
+
+	bool tty, interactive, detach, rm, dry_run;
+	unsigned start_timeout_ms;
+};
+
+/* Defaults, checks that need no filesystem, and the generated id. */
+int spec_finalize (lxcshim_spec_t *spec, lxcshim_error_t *err);
+
+/* The environment as it goes to config.env: PATH, HOSTNAME, container=lxc
+ * (TERM for a tty), the --env-file entries, then -e; later keys win.  KEY
+ * entries without '=' take the caller's value or are dropped. */
+int spec_environment (const lxcshim_spec_t *spec, char ***out, lxcshim_error_t *err);
+
+#endif

@@ -1,0 +1,482 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <lxc/lxccontainer.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+
+#include "cgroup.h"
+#include "error.h"
+#include "oom.h"
+#include "parse.h"
+#include "protocol.h"
+#include "supervisor.h"
+#include "util.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+struct sup {
+	const struct supervisor_config *cfg;
+	const struct lxcshim_run_options *opts;
+	pid_t child;          /* lxc-start */
+	int child_pidfd;
+	int ctl;              /* our end of the init's control socket */
+	int init_pidfd;
+	struct oom_watch oom;
+	int hook_oom_fd;      /* the eventfd the start hook gets */
+	bool reported;        /* the init said EXIT or FAIL after GO */
+	int exit_code;
+	bool oom_killed;
+	char message[512];
+};
+
+int
+exit_code_from_status (int status)
+{
+	if (WIFEXITED (status))
+		return WEXITSTATUS (status);
+	if (WIFSIGNALED (status))
+		return 128 + WTERMSIG (status);
+	return 125;
+}
+
+static int
+pidfd_open (pid_t pid)
+{
+	return (int) syscall (SYS_pidfd_open, pid, 0);
+}
+
+static int
+pidfd_send_signal (int pidfd, int sig)
+{
+	return (int) syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+/* Runs in the forked child: async-signal-safe calls only, everything else
+ * was prepared before fork(). */
+static _Noreturn void
+child_exec (const struct supervisor_config *cfg, const int stdio[3], int ctl)
+{
+	static const char fail[] = "FAIL 125 cannot execute lxc-start";
+	int high[4];
+
+	setsid ();
+	reset_signals ();
+	/* Move everything above the targets first, so that no dup2() is a
+	 * no-op that would keep a close-on-exec flag. */
+	for (int i = 0; i < 3; i++)
+		high[i] = fcntl (stdio[i], F_DUPFD, 10);
+	high[3] = fcntl (ctl, F_DUPFD, 10);
+	for (int i = 0; i < 4; i++)
+		if (high[i] < 0 || dup2 (high[i], i) < 0)
+			_exit (125);
+	syscall (SYS_close_range, 4U, ~0U, 0U);
+	if (cfg->shared_root) {
+		/* Docker's fix for moby#2286: lxc-start's mounts must not
+		 * propagate back to a shared host root. */
+		if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			_exit (125);
+	}
+	execve (cfg->argv[0], cfg->argv, cfg->envp);
+	send (LXCSHIM_INIT_FD, fail, sizeof fail - 1, MSG_NOSIGNAL);
+	_exit (125);
+}
+
+/* The reason lxc-start gave up, from the last ERROR line of its log. */
+static char *
+lxc_log_reason (const char *log_path)
+{
+	_cleanup_free_ char *text = NULL;
+	char *last = NULL, *line, *save = NULL;
+
+	if (read_file (log_path, &text, NULL, NULL) < 0)
+		return NULL;
+	for (line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+		if (strstr (line, " ERROR ") && !strstr (line, "lxc_start.c"))
+			last = line;
+	if (last == NULL)
+		return NULL;
+	line = strstr (last, " - ");
+	line = line ? strstr (line + 3, " - ") : NULL;
+	return xstrdup (line ? line + 3 : last);
+}
+
+static int
+recv_msg (int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	do
+		n = recv (fd, buf, size - 1, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* "FAIL <code> <text>" */
+static void
+parse_fail (const char *msg, int *code, char *text, size_t size)
+{
+	char *end;
+
+	*code = (int) strtol (msg + 5, &end, 10);
+	if (*code <= 0 || *code > 255)
+		*code = 125;
+	snprintf (text, size, "%s", *end == ' ' ? end + 1 : end);
+}
+
+static void
+reap_child (struct sup *s)
+{
+	if (s->child > 0) {
+		while (waitpid (s->child, NULL, 0) < 0 && errno == EINTR)
+			;
+		s->child = 0;
+	}
+}
+
+static bool
+wait_readable (int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll (&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+/* Kills every descendant of PID, deepest first, so that lxc-start itself
+ * sees its container (or hook) fail and tears down what it set up. */
+static void
+kill_descendants (pid_t pid)
+{
+	_cleanup_free_ char *path = xasprintf ("/proc/%d/task/%d/children", (int) pid, (int) pid);
+	_cleanup_free_ char *text = NULL;
+	char *save = NULL;
+
+	if (read_file (path, &text, NULL, NULL) < 0)
+		return;
+	for (char *tok = strtok_r (text, " \n", &save); tok; tok = strtok_r (NULL, " \n", &save)) {
+		pid_t c = (pid_t) strtol (tok, NULL, 10);
+		kill (c, SIGSTOP);
+		kill_descendants (c);
+		kill (c, SIGKILL);
+	}
+}
+
+/* Stops a container that never became ready, leaving nothing behind. */
+static void
+abort_start (struct sup *s)
+{
+	struct kv *cgroups = NULL;
+	size_t n = 0;
+
+	if (s->child <= 0)
+		return;
+	cgroup_paths_of_pid (s->child, s->cfg->unified_mount, &cgroups, &n, NULL);
+	kill_descendants (s->child);
+	if (!wait_readable (s->child_pidfd, 5000)) {
+		/* lxc-start is stuck itself: take it down and clean up after it. */
+		kill (-s->child, SIGKILL);
+		kill (s->child, SIGKILL);
+	}
+	reap_child (s);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr (cgroups[i].value, '/');
+		if (base && strncmp (base, "/lxc.monitor.", 13) == 0) {
+			_cleanup_free_ char *payload = xasprintf ("%.*s/lxc.payload.%s", (int) (base - cgroups[i].value),
+			                                         cgroups[i].value, base + 13);
+			cgroup_remove (payload, NULL);
+			cgroup_remove (cgroups[i].value, NULL);
+		}
+		free (cgroups[i].key);
+		free (cgroups[i].value);
+	}
+	free (cgroups);
+}
+
+static int
+wait_ready (struct sup *s, lxcshim_error_t *err)
+{
+	_cleanup_close_ int timer = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC);
+	struct itimerspec its = { 0 };
+	char msg[LXCSHIM_MSG_MAX];
+
+	if (timer < 0)
+		return lxcshim_fail_errno (err, "timerfd_create");
+	its.it_value.tv_sec = s->cfg->start_timeout_ms / 1000;
+	its.it_value.tv_nsec = (long) (s->cfg->start_timeout_ms % 1000) * 1000000L;
+	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+		its.it_value.tv_nsec = 1;
+	timerfd_settime (timer, 0, &its, NULL);
+
+	for (;;) {
+		struct pollfd p[3] = {
+			{ .fd = s->ctl, .events = POLLIN },
+			{ .fd = s->child_pidfd, .events = POLLIN },
+			{ .fd = timer, .events = POLLIN },
+		};
+		if (poll (p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return lxcshim_fail_errno (err, "poll");
+		}
+		if (p[0].revents & POLLIN && recv_msg (s->ctl, msg, sizeof msg) == 0) {
+			if (streq (msg, "READY"))
+				return 0;
+			if (strncmp (msg, "FAIL ", 5) == 0) {
+				char text[512];
+				int code;
+				parse_fail (msg, &code, text, sizeof text);
+				wait_readable (s->child_pidfd, -1);
+				reap_child (s);
+				return lxcshim_fail (err, EINVAL, "%s", text);
+			}
+			continue;
+		}
+		if (p[1].revents) {
+			_cleanup_free_ char *reason = NULL;
+			reap_child (s);
+			reason = lxc_log_reason (s->cfg->log_path);
+			return lxcshim_fail (err, EIO, "lxc-start failed to start container %s%s%s", s->cfg->id,
+			                     reason ? ": " : "", reason ? reason : "");
+		}
+		if (p[2].revents) {
+			abort_start (s);
+			return lxcshim_fail (err, ETIMEDOUT, "container %s did not start within %u.%03u s", s->cfg->id,
+			                     s->cfg->start_timeout_ms / 1000, s->cfg->start_timeout_ms % 1000);
+		}
+	}
+}
+
+static void
+add_namespaces (struct state *st)
+{
+	static const struct {
+		const char *key, *ns;
+	} nss[] = {
+		{ "NEWNS", "mnt" }, { "NEWUTS", "uts" }, { "NEWIPC", "ipc" }, { "NEWPID", "pid" },
+		{ "NEWNET", "net" }, { "NEWCGROUP", "cgroup" }, { "NEWUSER", "user" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE (nss); i++) {
+		_cleanup_free_ char *p = xasprintf ("/proc/%d/ns/%s", (int) st->init_pid, nss[i].ns);
+		kv_add (&st->namespaces, &st->n_namespaces, nss[i].key, p);
+	}
+}
+
+/* Learns the init pid and cgroups, writes state.json, arms the OOM watch. */
+static int
+record_running (struct sup *s, lxcshim_error_t *err)
+{
+	struct state *st = s->cfg->state;
+	struct lxc_container *c = lxc_container_new (s->cfg->id, s->cfg->lxcpath);
+	_cleanup_free_ char *stat_path = NULL, *stat = NULL;
+	const char *mem;
+
+	if (c == NULL)
+		return lxcshim_fail (err, EIO, "liblxc cannot open container %s", s->cfg->id);
+	st->init_pid = c->init_pid (c);
+	lxc_container_put (c);
+	if (st->init_pid <= 0)
+		return lxcshim_fail (err, EIO, "liblxc reports no init pid for container %s", s->cfg->id);
+	s->init_pidfd = pidfd_open (st->init_pid);
+	if (s->init_pidfd < 0)
+		return lxcshim_fail_errno (err, "pidfd_open %d", (int) st->init_pid);
+	stat_path = xasprintf ("/proc/%d/stat", (int) st->init_pid);
+	if (read_file (stat_path, &stat, NULL, err) < 0)
+		return -1;
+	st->init_start = proc_stat_starttime (stat);
+	if (cgroup_paths_of_pid (st->init_pid, s->cfg->unified_mount, &st->cgroups, &st->n_cgroups, err) < 0)
+		return -1;
+	add_namespaces (st);
+	free (st->status);
+	st->status = xstrdup ("running");
+	if (state_write (s->cfg->state_path, st, err) < 0)
+		return -1;
+	/* Without a v1 memory cgroup there is no eventfd to watch; the verdict
+	 * then rests on the death by SIGKILL alone being insufficient. */
+	mem = kv_get (st->cgroups, st->n_cgroups, "memory");
+	if (mem && !s->cfg->memory_v2)
+		oom_watch_start (&s->oom, mem, NULL);
+	return 0;
+}
+
+static void
+on_oom_event (struct sup *s)
+{
+	uint64_t one = 1;
+
+	if (oom_watch_event (&s->oom) && s->hook_oom_fd >= 0)
+		write (s->hook_oom_fd, &one, sizeof one);
+}
+
+static void
+on_init_message (struct sup *s, const char *msg)
+{
+	if (strncmp (msg, "EXIT ", 5) == 0) {
+		int status = (int) strtol (msg + 5, NULL, 10);
+		bool sigkill = WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL;
+
+		/* The OOM event precedes the kill, so it is already queued. */
+		on_oom_event (s);
+		s->reported = true;
+		s->exit_code = exit_code_from_status (status);
+		s->oom_killed = oom_verdict (sigkill, s->oom.seen, sigkill ? oom_watch_kills (&s->oom) : 0);
+	} else if (strncmp (msg, "FAIL ", 5) == 0) {
+		s->reported = true;
+		parse_fail (msg, &s->exit_code, s->message, sizeof s->message);
+	}
+}
+
+static void
+forward_signal (struct sup *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read (s->opts->signal_fd, &si, sizeof si) != sizeof si)
+		return;
+	/* The init forwards it on to the workload. */
+	pidfd_send_signal (s->init_pidfd, (int) si.ssi_signo);
+}
+
+static int
+wait_exit (struct sup *s, lxcshim_error_t *err)
+{
+	char msg[LXCSHIM_MSG_MAX];
+	bool ctl_open = true;
+
+	while (s->child > 0) {
+		struct pollfd p[4] = {
+			{ .fd = ctl_open ? s->ctl : -1, .events = POLLIN },
+			{ .fd = s->child_pidfd, .events = POLLIN },
+			{ .fd = s->oom.event_fd, .events = POLLIN },
+			{ .fd = s->opts ? s->opts->signal_fd : -1, .events = POLLIN },
+		};
+		if (poll (p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return lxcshim_fail_errno (err, "poll");
+		}
+		if (p[2].revents & POLLIN)
+			on_oom_event (s);
+		if (p[0].revents & POLLIN) {
+			if (recv_msg (s->ctl, msg, sizeof msg) == 0)
+				on_init_message (s, msg);
+			else
+				ctl_open = false;
+		} else if (p[0].revents)
+			ctl_open = false;
+		if (p[3].revents & POLLIN)
+			forward_signal (s);
+		if (p[1].revents) {
+			/* Drain a report that raced with lxc-start's exit. */
+			while (!s->reported && recv_msg (s->ctl, msg, sizeof msg) == 0)
+				on_init_message (s, msg);
+			reap_child (s);
+		}
+	}
+	if (!s->reported) {
+		/* The init died without a word: only SIGKILL does that to a
+		 * pid-namespace init (lxc-stop -k, a kill -9 from the host). */
+		s->exit_code = 128 + SIGKILL;
+		s->oom_killed = oom_verdict (true, s->oom.seen, 0);
+	}
+	return 0;
+}
+
+int
+supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_options *opts,
+                struct lxcshim_exit *exit, lxcshim_error_t *err)
+{
+	struct sup s = {
+		.cfg = cfg, .opts = opts, .child_pidfd = -1, .ctl = -1, .init_pidfd = -1,
+		.oom = OOM_WATCH_INIT, .hook_oom_fd = -1,
+	};
+	_cleanup_close_ int devnull = -1;
+	int stdio[3], sv[2];
+	int ret = -1;
+
+	devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		return lxcshim_fail_errno (err, "open /dev/null");
+	stdio[0] = opts && opts->stdio.in >= 0 ? opts->stdio.in : devnull;
+	stdio[1] = opts && opts->stdio.out >= 0 ? opts->stdio.out : devnull;
+	stdio[2] = opts && opts->stdio.err >= 0 ? opts->stdio.err : devnull;
+	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return lxcshim_fail_errno (err, "socketpair");
+
+	s.child = fork ();
+	if (s.child < 0) {
+		close (sv[0]);
+		close (sv[1]);
+		return lxcshim_fail_errno (err, "fork");
+	}
+	if (s.child == 0)
+		child_exec (cfg, stdio, sv[1]);
+	close (sv[1]);
+	s.ctl = sv[0];
+	s.child_pidfd = pidfd_open (s.child);
+	if (s.child_pidfd < 0) {
+		lxcshim_fail_errno (err, "pidfd_open");
+		kill (s.child, SIGKILL);
+		reap_child (&s);
+		goto out;
+	}
+
+	if (wait_ready (&s, err) < 0)
+		goto out;
+	if (record_running (&s, err) < 0)
+		goto abort;
+	if (opts && opts->start_hook) {
+		s.hook_oom_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (opts->start_hook (opts->hook_data, cfg->id, cfg->state->init_pid, s.hook_oom_fd) != 0) {
+			lxcshim_fail (err, ECANCELED, "the start hook failed");
+			goto abort;
+		}
+	}
+	if (send (s.ctl, "GO", 2, MSG_NOSIGNAL) < 0) {
+		lxcshim_fail_errno (err, "start the workload");
+		goto abort;
+	}
+	if (wait_exit (&s, err) < 0)
+		goto abort;
+
+	exit->exit_code = s.exit_code;
+	exit->oom_killed = s.oom_killed;
+	snprintf (exit->message, sizeof exit->message, "%s", s.message);
+	ret = 0;
+	goto out;
+
+abort:
+	if (s.init_pidfd >= 0)
+		pidfd_send_signal (s.init_pidfd, SIGKILL);
+	else
+		abort_start (&s);
+	if (s.child > 0) {
+		wait_readable (s.child_pidfd, -1);
+		reap_child (&s);
+	}
+out:
+	oom_watch_stop (&s.oom);
+	closep (&s.hook_oom_fd);
+	closep (&s.init_pidfd);
+	closep (&s.child_pidfd);
+	closep (&s.ctl);
+	return ret;
+}

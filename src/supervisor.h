@@ -1,0 +1,32 @@
+/* The supervisor: starts lxc-start, sees the container come up through the
+ * init's READY message (no polling), records state.json, watches OOM,
+ * forwards signals and reports the workload's real exit status. */
+#ifndef LXCSHIM_SUPERVISOR_H
+#define LXCSHIM_SUPERVISOR_H
+
+#include <stdbool.h>
+
+#include "lxcshim.h"
+#include "state.h"
+
+struct supervisor_config {
+	const char *id;
+	const char *lxcpath;
+	const char *state_path;
+	const char *log_path;       /* lxc.log, mined for the reason of a failed start */
+	char *const *argv;          /* from params_argv() */
+	char *const *envp;          /* lxc-start's environment */
+	bool shared_root;
+	unsigned start_timeout_ms;
+	const char *unified_mount;
+	bool memory_v2;
+	struct state *state;        /* pre-filled; updated and written here */
+};
+
+int supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_options *opts,
+                    struct lxcshim_exit *exit, lxcshim_error_t *err);
+
+/* Docker's convention for a raw wait status: N, or 128+S. */
+int exit_code_from_status (int status);
+
+#endif
