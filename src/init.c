@@ -6,8 +6,8 @@
  * container's own /etc/passwd and /etc/group, says READY on the control
  * socket (fd 3, see protocol.h), waits for GO, then forks the workload,
  * forwards signals to it, reaps orphans and reports how it ended.  Linked
- * statically: the rootfs need not have a libc.  It prints nothing; the
- * supervisor carries the messages. */
+ * statically: the rootfs need not have a libc.  It prints nothing when a
+ * supervisor is there to carry the messages. */
 #include "config.h"
 
 #include <dirent.h>
