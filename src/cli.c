@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
+#include <termios.h>
 
 #include "lxcshim.h"
 
@@ -57,7 +58,7 @@ usage (FILE *out)
 }
 
 /* run's flags: each long name is a spec key unless marked local. */
-enum { OPT_SPEC = 1000, OPT_HELP };
+enum { OPT_SPEC = 1000, OPT_HELP, OPT_SIG_PROXY };
 
 static const struct option run_options[] = {
 	{ "name", required_argument, NULL, 0 },
@@ -88,6 +89,7 @@ static const struct option run_options[] = {
 	{ "start-timeout", required_argument, NULL, 0 },
 	{ "template", required_argument, NULL, 0 },
 	{ "spec", required_argument, NULL, OPT_SPEC },
+	{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -101,18 +103,59 @@ long_name_of_short (int c)
 	return NULL;
 }
 
-/* A signalfd for docker's sig-proxy: these reach the workload. */
+/* A signalfd for docker's sig-proxy: these reach the workload; SIGWINCH
+ * resizes its terminal. */
 static int
-proxy_signals (void)
+proxy_signals (bool proxy, bool tty)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	sigset_t set;
 
 	sigemptyset (&set);
-	for (size_t i = 0; i < ARRAY_SIZE (sigs); i++)
+	for (size_t i = 0; proxy && i < ARRAY_SIZE (sigs); i++)
 		sigaddset (&set, sigs[i]);
+	if (tty)
+		sigaddset (&set, SIGWINCH);
+	if (sigisemptyset (&set))
+		return -1;
 	sigprocmask (SIG_BLOCK, &set, NULL);
 	return signalfd (-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* The caller's terminal in raw mode for a --tty session, restored at exit
+ * whatever the path (errors exit through die(), signals are proxied). */
+static struct termios saved_termios;
+static int raw_fd = -1;
+
+static void
+restore_terminal (void)
+{
+	if (raw_fd >= 0)
+		tcsetattr (raw_fd, TCSADRAIN, &saved_termios);
+	raw_fd = -1;
+}
+
+static void
+make_raw (int fd)
+{
+	struct termios raw;
+
+	if (!isatty (fd) || tcgetattr (fd, &saved_termios) < 0)
+		return;
+	raw = saved_termios;
+	cfmakeraw (&raw);
+	/* Keep output post-processing: the container's pty does its own. */
+	raw.c_oflag = saved_termios.c_oflag;
+	if (tcsetattr (fd, TCSADRAIN, &raw) == 0) {
+		raw_fd = fd;
+		atexit (restore_terminal);
+	}
+}
+
+static bool
+truthy (const char *v)
+{
+	return v == NULL || streq (v, "") || streq (v, "true") || streq (v, "1");
 }
 
 static int
@@ -126,7 +169,7 @@ cmd_run (struct globals *g, int argc, char **argv)
 	const char *spec_file = NULL, **keys, **values;
 	size_t n = 0;
 	int c, idx;
-	bool dry_run = false;
+	bool dry_run = false, tty = false, interactive = false, detach = false, sig_proxy = true;
 
 	keys = calloc (argc, sizeof (char *));
 	values = calloc (argc, sizeof (char *));
@@ -137,6 +180,9 @@ cmd_run (struct globals *g, int argc, char **argv)
 		switch (c) {
 		case OPT_SPEC:
 			spec_file = optarg;
+			continue;
+		case OPT_SIG_PROXY:
+			sig_proxy = truthy (optarg);
 			continue;
 		case OPT_HELP:
 			usage (stdout);
@@ -161,7 +207,13 @@ cmd_run (struct globals *g, int argc, char **argv)
 		if (lxcshim_spec_set (spec, keys[i], values[i], &err) < 0)
 			die_err (EXIT_LXCSHIM, &err);
 		if (streq (keys[i], "dry-run"))
-			dry_run = true;
+			dry_run = truthy (values[i]);
+		else if (streq (keys[i], "tty"))
+			tty = truthy (values[i]);
+		else if (streq (keys[i], "interactive"))
+			interactive = truthy (values[i]);
+		else if (streq (keys[i], "detach"))
+			detach = truthy (values[i]);
 	}
 	free (keys);
 	free (values);
@@ -177,12 +229,24 @@ cmd_run (struct globals *g, int argc, char **argv)
 		lxcshim_driver_free (driver);
 		return 0;
 	}
-	opts.signal_fd = proxy_signals ();
-	if (lxcshim_run (driver, spec, &opts, &exit_info, &err) < 0)
+	/* Like docker: no -i means the workload reads /dev/null. */
+	if (!interactive)
+		opts.stdio.in = -1;
+	if (!detach)
+		opts.signal_fd = proxy_signals (sig_proxy, tty);
+	if (tty && interactive)
+		make_raw (STDIN_FILENO);
+	if (lxcshim_run (driver, spec, &opts, &exit_info, &err) < 0) {
+		restore_terminal ();
 		die_err (EXIT_LXCSHIM, &err);
+	}
+	restore_terminal ();
+	if (detach)
+		printf ("%s\n", lxcshim_spec_id (spec));
 	if (exit_info.message[0])
 		fprintf (stderr, "lxcshim: %s\n", exit_info.message);
-	close (opts.signal_fd);
+	if (opts.signal_fd >= 0)
+		close (opts.signal_fd);
 	lxcshim_spec_free (spec);
 	lxcshim_driver_free (driver);
 	return exit_info.exit_code;

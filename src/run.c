@@ -4,15 +4,21 @@
 
 #include <errno.h>
 #include <lxc/lxccontainer.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "driver.h"
 #include "error.h"
 #include "params.h"
+#include "protocol.h"
 #include "spec.h"
 #include "state.h"
 #include "supervisor.h"
 #include "template.h"
+#include "terminal.h"
 #include "util.h"
 
 #define BAD_INPUT EINVAL
@@ -109,7 +115,7 @@ root_is_shared (void)
 
 /* Everything that can be decided without creating anything. */
 static int
-prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshim_error_t *err)
+prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char *console, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *lxc_start = NULL, *tmpl = NULL;
 	_cleanup_strv_ char **env = NULL;
@@ -138,6 +144,7 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshim_err
 		.log_file = p->log_path,
 		.log_level = d->lxc_log_level,
 		.cgroup2_memory = d->memory_v2,
+		.console = console,
 	};
 	if (template_view (s, &paths, &view, err) < 0)
 		return -1;
@@ -165,7 +172,8 @@ lxcshim_dry_run (lxcshim_driver_t *d, lxcshim_spec_t *s, int out_fd, lxcshim_err
 	_cleanup_free_ char *cmd = NULL, *text = NULL;
 	int ret = -1;
 
-	if (prepare (d, s, &p, err) < 0)
+	/* The pty is only made at run time; show where it will be bound. */
+	if (prepare (d, s, &p, s->tty ? "/dev/pts/N" : NULL, err) < 0)
 		goto out;
 	cmd = params_printable (p.argv, p.shared_root);
 	text = xasprintf ("## %s\n%s## %s\n%s\n## argv\n%s\n", p.config_path, p.config_text, p.env_path, p.env_json, cmd);
@@ -198,48 +206,45 @@ claim (lxcshim_driver_t *d, const lxcshim_spec_t *s, const struct prepared *p, l
 	return 0;
 }
 
-int
-lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts,
-             struct lxcshim_exit *exit, lxcshim_error_t *err)
+/* The part that lives as long as the container: in the caller for a
+ * foreground run, in a daemon for --detach. */
+static int
+supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct terminal *tty,
+           const struct lxcshim_run_options *opts, struct lxcshim_exit *exit, lxcshim_error_t *err)
 {
 	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	struct prepared p = { 0 };
+	_cleanup_free_ char *self = NULL;
 	struct state st = { 0 };
 	struct supervisor_config cfg;
-	bool claimed = false;
 	int ret = -1;
-
-	memset (exit, 0, sizeof *exit);
-	if (prepare (d, s, &p, err) < 0 || claim (d, s, &p, err) < 0)
-		goto out;
-	claimed = true;
-	if (write_file (p.env_path, p.env_json, strlen (p.env_json), 0600, err) < 0 ||
-	    write_file (p.config_path, p.config_text, strlen (p.config_text), 0600, err) < 0)
-		goto out;
 
 	st.id = xstrdup (s->id);
 	st.created = rfc3339_now ();
 	st.status = xstrdup ("created");
 	st.supervisor_pid = getpid ();
+	if (read_file ("/proc/self/stat", &self, NULL, NULL) == 0)
+		st.supervisor_start = proc_stat_starttime (self);
 	st.rootfs = xstrdup (s->rootfs);
-	st.config_path = xstrdup (p.config_path);
+	st.config_path = xstrdup (p->config_path);
 	st.lxcpath = xstrdup (d->lxcpath);
 	st.command = strv_copy (s->command);
-	if (state_write (p.state_path, &st, err) < 0)
+	if (state_write (p->state_path, &st, err) < 0)
 		goto out;
 
 	cfg = (struct supervisor_config) {
 		.id = s->id,
 		.lxcpath = d->lxcpath,
-		.state_path = p.state_path,
-		.log_path = p.log_path,
-		.argv = p.argv,
+		.state_path = p->state_path,
+		.log_path = p->log_path,
+		.argv = p->argv,
 		.envp = envp,
-		.shared_root = p.shared_root,
+		.shared_root = p->shared_root,
 		.start_timeout_ms = s->start_timeout_ms,
 		.unified_mount = d->unified_mount,
 		.memory_v2 = d->memory_v2,
 		.state = &st,
+		.tty = tty->master >= 0 ? tty : NULL,
+		.interactive = s->interactive,
 	};
 	if (supervisor_run (&cfg, opts, exit, err) < 0)
 		goto out;
@@ -250,14 +255,140 @@ lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_op
 	st.finished = rfc3339_now ();
 	free (st.status);
 	st.status = xstrdup ("stopped");
-	if (!s->rm && state_write (p.state_path, &st, err) < 0)
+	if (!s->rm && state_write (p->state_path, &st, err) < 0)
 		goto out;
 	ret = 0;
 out:
-	/* A run that never started leaves nothing; --rm leaves nothing either. */
-	if (claimed && (ret < 0 || s->rm))
-		rm_rf (p.dir, ret < 0 ? NULL : err);
 	state_release (&st);
+	return ret;
+}
+
+/* The daemon's start hook: tell the caller that the container runs. */
+static int
+notify_started (void *data, const char *id, pid_t init_pid, int oom_fd)
+{
+	int fd = *(int *) data;
+
+	write_all (fd, "OK", 2);
+	close (fd);
+	*(int *) data = -1;
+	return 0;
+}
+
+static int
+open_log (const lxcshim_driver_t *d, const char *id, const char *name, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = driver_container_file (d, id, name);
+	int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return lxcshim_fail_errno (err, "create %s", path);
+	return fd;
+}
+
+/* --detach: a daemon (double fork, own session, stdio on /dev/null)
+ * supervises; the caller returns once the container is RUNNING. */
+static int
+run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshim_error_t *err)
+{
+	struct terminal none = TERMINAL_INIT;
+	int pipefd[2], status;
+	char reply[LXCSHIM_MSG_MAX + 8];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2 (pipefd, O_CLOEXEC) < 0)
+		return lxcshim_fail_errno (err, "pipe");
+	pid = fork ();
+	if (pid < 0) {
+		close (pipefd[0]);
+		close (pipefd[1]);
+		return lxcshim_fail_errno (err, "fork");
+	}
+	if (pid == 0) {
+		_cleanup_error_ lxcshim_error_t derr = NULL;
+		struct lxcshim_run_options opts = { .stdio = { -1, -1, -1 }, .signal_fd = -1 };
+		struct lxcshim_exit exit;
+		int notify = pipefd[1], devnull;
+
+		close (pipefd[0]);
+		setsid ();
+		if (fork () != 0)
+			_exit (0);
+		/* A daemon keeps none of the caller's fds: a caller reading our
+		 * stdout through a pipe must see EOF now, not when we end. */
+		if (dup2 (notify, 3) < 0)
+			_exit (125);
+		notify = 3;
+		syscall (SYS_close_range, 4U, ~0U, 0U);
+		reset_signals ();
+		signal (SIGPIPE, SIG_IGN);
+		devnull = open ("/dev/null", O_RDWR);
+		dup2 (devnull, 0);
+		dup2 (devnull, 1);
+		dup2 (devnull, 2);
+		if (devnull > 2)
+			close (devnull);
+		opts.stdio.out = open_log (d, s->id, "stdout.log", &derr);
+		opts.stdio.err = open_log (d, s->id, "stderr.log", &derr);
+		opts.start_hook = notify_started;
+		opts.hook_data = &notify;
+		if (derr == NULL && supervise (d, s, p, &none, &opts, &exit, &derr) == 0) {
+			if (s->rm)
+				rm_rf (p->dir, NULL);
+			_exit (0);
+		}
+		if (notify >= 0) {
+			/* Never started: the caller reports and cleans up. */
+			dprintf (notify, "ERR %s", derr ? derr->msg : "unknown error");
+			_exit (125);
+		}
+		_exit (1);
+	}
+	close (pipefd[1]);
+	while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+		;
+	do
+		n = read (pipefd[0], reply, sizeof reply - 1);
+	while (n < 0 && errno == EINTR);
+	close (pipefd[0]);
+	reply[n > 0 ? n : 0] = '\0';
+	if (streq (reply, "OK"))
+		return 0;
+	return lxcshim_fail (err, EIO, "%s", strncmp (reply, "ERR ", 4) == 0 ? reply + 4 : "the supervisor died before the container started");
+}
+
+int
+lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts,
+             struct lxcshim_exit *exit, lxcshim_error_t *err)
+{
+	struct prepared p = { 0 };
+	struct terminal tty = TERMINAL_INIT;
+	bool claimed = false, started = false;
+	int ret = -1;
+
+	memset (exit, 0, sizeof *exit);
+	if (s->tty && terminal_open (&tty, opts ? opts->stdio.out : -1, err) < 0)
+		goto out;
+	if (prepare (d, s, &p, tty.slave_path, err) < 0 || claim (d, s, &p, err) < 0)
+		goto out;
+	claimed = true;
+	if (write_file (p.env_path, p.env_json, strlen (p.env_json), 0600, err) < 0 ||
+	    write_file (p.config_path, p.config_text, strlen (p.config_text), 0600, err) < 0)
+		goto out;
+	if (s->detach) {
+		/* From here on the daemon owns the container dir. */
+		ret = run_detached (d, s, &p, err);
+		started = ret == 0;
+		goto out;
+	}
+	ret = supervise (d, s, &p, &tty, opts, exit, err);
+	started = ret == 0;
+out:
+	/* A run that never started leaves nothing; --rm leaves nothing either. */
+	if (claimed && (!started || (s->rm && !s->detach)))
+		rm_rf (p.dir, NULL);
+	terminal_close (&tty);
 	prepared_release (&p);
 	return ret;
 }

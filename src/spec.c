@@ -236,6 +236,9 @@ set_net (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err
 BOOL_SETTER (set_privileged, privileged)
 BOOL_SETTER (set_rm, rm)
 BOOL_SETTER (set_dry_run, dry_run)
+BOOL_SETTER (set_tty, tty)
+BOOL_SETTER (set_interactive, interactive)
+BOOL_SETTER (set_detach, detach)
 
 static int
 set_start_timeout (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
@@ -280,9 +283,9 @@ static const struct key keys[] = {
 	/* Later issues: refuse clearly rather than ignore. */
 	{ "device", unsupported, true },
 	{ "ipc", unsupported, false },
-	{ "tty", unsupported, false },
-	{ "interactive", unsupported, false },
-	{ "detach", unsupported, false },
+	{ "tty", set_tty, false },
+	{ "interactive", set_interactive, false },
+	{ "detach", set_detach, false },
 };
 
 static const struct key *
@@ -486,6 +489,10 @@ spec_finalize (lxcshim_spec_t *s, lxcshim_error_t *err)
 		return lxcshim_fail (err, BAD_INPUT,
 		                     "invalid memory-swap %" PRId64 ": it is memory plus swap, so at least --memory (%" PRId64 ")",
 		                     s->memory_swap, s->memory);
+	if (s->detach && s->tty)
+		return lxcshim_fail (err, ENOTSUP, "--tty with --detach is not supported: there is no attach to reach the terminal later");
+	if (s->detach && s->interactive)
+		return lxcshim_fail (err, ENOTSUP, "--interactive with --detach is not supported: nothing could write to its stdin");
 	if (s->memory != 0 && s->memory < 4 * 1024 * 1024)
 		return lxcshim_fail (err, BAD_INPUT, "invalid memory %" PRId64 ": the minimum is 4m", s->memory);
 	return 0;

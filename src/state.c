@@ -81,6 +81,7 @@ state_to_json (const struct state *s)
 	add_str (o, "created", s->created);
 	add_str (o, "status", s->status);
 	json_object_object_add (o, "supervisor_pid", json_object_new_int (s->supervisor_pid));
+	json_object_object_add (o, "supervisor_start", json_object_new_uint64 (s->supervisor_start));
 	add_str (o, "rootfs", s->rootfs);
 	add_str (o, "config_path", s->config_path);
 	add_str (o, "lxcpath", s->lxcpath);
@@ -139,6 +140,8 @@ state_from_json (const char *text, struct state *s, lxcshim_error_t *err)
 	s->status = get_str (o, "status");
 	if (json_object_object_get_ex (o, "supervisor_pid", &v))
 		s->supervisor_pid = json_object_get_int (v);
+	if (json_object_object_get_ex (o, "supervisor_start", &v))
+		s->supervisor_start = json_object_get_uint64 (v);
 	s->rootfs = get_str (o, "rootfs");
 	s->config_path = get_str (o, "config_path");
 	s->lxcpath = get_str (o, "lxcpath");

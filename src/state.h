@@ -25,6 +25,7 @@ struct state {
 	char *created;
 	char *status; /* created|running|paused|stopped */
 	pid_t supervisor_pid;
+	uint64_t supervisor_start; /* starttime of supervisor_pid, against pid reuse */
 	char *rootfs, *config_path, *lxcpath;
 	char **command;
 	bool exited;

@@ -27,6 +27,17 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+/* One direction of the --tty relay.  Reads only when the buffer is empty,
+ * so a slow reader on the far side throttles the workload instead of
+ * growing memory; writes go out in PIPE_BUF pieces after POLLOUT so that a
+ * blocking caller fd never blocks the supervisor. */
+struct relay {
+	int from, to;
+	char buf[4096];
+	size_t len, off;
+	bool from_done, to_broken;
+};
+
 struct sup {
 	const struct supervisor_config *cfg;
 	const struct lxcshim_run_options *opts;
@@ -37,10 +48,75 @@ struct sup {
 	struct oom_watch oom;
 	int hook_oom_fd;      /* the eventfd the start hook gets */
 	bool reported;        /* the init said EXIT or FAIL after GO */
+	struct relay out, in; /* --tty: master -> caller, caller -> master */
 	int exit_code;
 	bool oom_killed;
 	char message[512];
 };
+
+
+static void
+relay_read (struct relay *r)
+{
+	ssize_t n = read (r->from, r->buf, sizeof r->buf);
+
+	if (n > 0) {
+		r->len = n;
+		r->off = 0;
+	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		r->from_done = true; /* EIO on a master: no slave is left */
+	}
+}
+
+static void
+relay_write (struct relay *r)
+{
+	ssize_t n = write (r->to, r->buf + r->off, r->len - r->off);
+
+	if (n > 0)
+		r->off += n;
+	else if (n < 0 && errno != EINTR && errno != EAGAIN)
+		r->to_broken = true;
+	if (r->to_broken || r->off == r->len)
+		r->len = r->off = 0;
+}
+
+/* Sets up poll entries for a relay: read when empty, write when full. */
+static void
+relay_poll (struct relay *r, struct pollfd *rd, struct pollfd *wr)
+{
+	rd->fd = r->from >= 0 && !r->from_done && r->len == 0 ? r->from : -1;
+	rd->events = POLLIN;
+	wr->fd = r->len > 0 ? r->to : -1;
+	wr->events = POLLOUT;
+}
+
+static void
+relay_handle (struct relay *r, const struct pollfd *rd, const struct pollfd *wr)
+{
+	if (rd->fd >= 0 && rd->revents)
+		relay_read (r);
+	if (wr->fd >= 0 && wr->revents) {
+		if (wr->revents & (POLLERR | POLLHUP) && !(wr->revents & POLLOUT))
+			r->to_broken = true;
+		relay_write (r);
+	}
+}
+
+/* After lxc-start is gone, what the workload wrote last is still in the
+ * pty: copy it out until the master reports EIO. */
+static void
+relay_drain (struct relay *r)
+{
+	while (r->from >= 0 && !r->from_done) {
+		struct pollfd p = { .fd = r->from, .events = POLLIN };
+		if (poll (&p, 1, 0) <= 0)
+			break;
+		relay_read (r);
+		while (r->len > 0)
+			relay_write (r);
+	}
+}
 
 int
 exit_code_from_status (int status)
@@ -351,6 +427,11 @@ forward_signal (struct sup *s)
 
 	if (read (s->opts->signal_fd, &si, sizeof si) != sizeof si)
 		return;
+	if (si.ssi_signo == SIGWINCH) {
+		if (s->cfg->tty)
+			terminal_resize (s->cfg->tty, s->opts->stdio.out >= 0 ? s->opts->stdio.out : s->opts->stdio.in);
+		return;
+	}
 	/* The init forwards it on to the workload. */
 	pidfd_send_signal (s->init_pidfd, (int) si.ssi_signo);
 }
@@ -362,16 +443,26 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 	bool ctl_open = true;
 
 	while (s->child > 0) {
-		struct pollfd p[4] = {
+		struct pollfd p[8] = {
 			{ .fd = ctl_open ? s->ctl : -1, .events = POLLIN },
 			{ .fd = s->child_pidfd, .events = POLLIN },
 			{ .fd = s->oom.event_fd, .events = POLLIN },
 			{ .fd = s->opts ? s->opts->signal_fd : -1, .events = POLLIN },
 		};
-		if (poll (p, 4, -1) < 0) {
+		relay_poll (&s->out, &p[4], &p[5]);
+		relay_poll (&s->in, &p[6], &p[7]);
+		if (poll (p, ARRAY_SIZE (p), -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return lxcshim_fail_errno (err, "poll");
+		}
+		relay_handle (&s->out, &p[4], &p[5]);
+		relay_handle (&s->in, &p[6], &p[7]);
+		if (s->in.from_done && s->in.from >= 0 && s->in.len == 0) {
+			/* The caller's stdin ended: end the workload's input too. */
+			static const char eot = 4;
+			write (s->in.to, &eot, 1);
+			s->in.from = -1;
 		}
 		if (p[2].revents & POLLIN)
 			on_oom_event (s);
@@ -391,6 +482,7 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 			reap_child (s);
 		}
 	}
+	relay_drain (&s->out);
 	if (!s->reported) {
 		/* The init died without a word: only SIGKILL does that to a
 		 * pid-namespace init (lxc-stop -k, a kill -9 from the host). */
@@ -415,9 +507,16 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 	devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return lxcshim_fail_errno (err, "open /dev/null");
-	stdio[0] = opts && opts->stdio.in >= 0 ? opts->stdio.in : devnull;
-	stdio[1] = opts && opts->stdio.out >= 0 ? opts->stdio.out : devnull;
-	stdio[2] = opts && opts->stdio.err >= 0 ? opts->stdio.err : devnull;
+	if (cfg->tty) {
+		stdio[0] = stdio[1] = stdio[2] = cfg->tty->slave;
+		s.out = (struct relay) { .from = cfg->tty->master, .to = opts && opts->stdio.out >= 0 ? opts->stdio.out : devnull };
+		s.in = (struct relay) { .from = cfg->interactive && opts ? opts->stdio.in : -1, .to = cfg->tty->master };
+	} else {
+		stdio[0] = opts && opts->stdio.in >= 0 ? opts->stdio.in : devnull;
+		stdio[1] = opts && opts->stdio.out >= 0 ? opts->stdio.out : devnull;
+		stdio[2] = opts && opts->stdio.err >= 0 ? opts->stdio.err : devnull;
+		s.out = s.in = (struct relay) { .from = -1, .to = -1 };
+	}
 	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return lxcshim_fail_errno (err, "socketpair");
 
@@ -431,6 +530,9 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		child_exec (cfg, stdio, sv[1]);
 	close (sv[1]);
 	s.ctl = sv[0];
+	/* Only the container may hold the slave, or the master never sees EIO. */
+	if (cfg->tty)
+		closep (&cfg->tty->slave);
 	s.child_pidfd = pidfd_open (s.child);
 	if (s.child_pidfd < 0) {
 		lxcshim_fail_errno (err, "pidfd_open");

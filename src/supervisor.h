@@ -8,6 +8,7 @@
 
 #include "lxcshim.h"
 #include "state.h"
+#include "terminal.h"
 
 struct supervisor_config {
 	const char *id;
@@ -21,6 +22,8 @@ struct supervisor_config {
 	const char *unified_mount;
 	bool memory_v2;
 	struct state *state;        /* pre-filled; updated and written here */
+	struct terminal *tty;       /* --tty: relayed to the caller's in/out */
+	bool interactive;           /* forward the caller's stdin */
 };
 
 int supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_options *opts,

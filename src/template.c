@@ -266,6 +266,8 @@ template_view (const lxcshim_spec_t *s, const struct template_paths *paths, json
 	add_escaped (v, "env_source", paths->env_source);
 	add_target (v, "env_target", LXCSHIM_ENV_TARGET);
 	add_string (v, "log_file", paths->log_file);
+	if (paths->console)
+		add_escaped (v, "console", paths->console);
 	add_string (v, "log_level", paths->log_level);
 	json_object_object_add (v, "privileged", json_object_new_boolean (s->privileged));
 	json_object_object_add (v, "net_none", json_object_new_boolean (s->net == NET_NONE));
