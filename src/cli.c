@@ -51,6 +51,7 @@ usage (FILE *out)
 	       "\n"
 	       "commands:\n"
 	       "  run [options] [--] CMD [ARG...]   run CMD in a new container, exit with its status\n"
+	       "  logs [-f] ID                     output of a detached container\n"
 	       "  version                          lxcshim and liblxc versions\n"
 	       "\n"
 	       "See lxcshim(1) for the run options.\n",
@@ -253,6 +254,33 @@ cmd_run (struct globals *g, int argc, char **argv)
 }
 
 static int
+cmd_logs (struct globals *g, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver = NULL;
+	bool follow = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long (argc, argv, "+f", options, NULL)) != -1) {
+		if (c != 'f')
+			exit (1);
+		follow = true;
+	}
+	if (optind + 1 != argc)
+		die (1, "usage: lxcshim logs [-f] ID");
+	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0 ||
+	    lxcshim_logs (driver, argv[optind], follow, STDOUT_FILENO, STDERR_FILENO, &err) < 0)
+		die_err (1, &err);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static int
 cmd_version (struct globals *g, int argc, char **argv)
 {
 	printf ("lxcshim %s\nliblxc %s\n", PACKAGE_VERSION, lxc_get_version ());
@@ -264,6 +292,7 @@ static const struct {
 	int (*fn) (struct globals *g, int argc, char **argv);
 } commands[] = {
 	{ "run", cmd_run },
+	{ "logs", cmd_logs },
 	{ "version", cmd_version },
 };
 

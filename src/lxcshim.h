@@ -98,6 +98,11 @@ int lxcshim_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, const struct lx
 /* Writes the rendered lxc config and the exact argv to OUT; runs nothing. */
 int lxcshim_dry_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, int out_fd, lxcshim_error_t *err);
 
+/* A detached container's output (stdout.log to out_fd, stderr.log to
+ * err_fd); with follow, keeps copying until the container's init exits. */
+int lxcshim_logs (lxcshim_driver_t *driver, const char *id, bool follow, int out_fd, int err_fd,
+                  lxcshim_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif
