@@ -47,7 +47,8 @@ die_err (int code, lxcshim_error_t *err)
 static void
 usage (FILE *out)
 {
-	fputs ("usage: lxcshim [--root DIR] [--lxcpath DIR] [--log-level error|warn|info|debug] COMMAND ...\n"
+	fputs ("usage: lxcshim [--config FILE] [--root DIR] [--lxcpath DIR] [--log-level error|warn|info|debug]\n"
+	       "               COMMAND ...\n"
 	       "\n"
 	       "commands:\n"
 	       "  run [options] [--] CMD [ARG...]   run CMD in a new container, exit with its status\n"
@@ -89,6 +90,7 @@ static const struct option run_options[] = {
 	{ "dry-run", no_argument, NULL, 0 },
 	{ "start-timeout", required_argument, NULL, 0 },
 	{ "template", required_argument, NULL, 0 },
+	{ "lxc-include", required_argument, NULL, 0 },
 	{ "spec", required_argument, NULL, OPT_SPEC },
 	{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -303,6 +305,7 @@ main (int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "lxcpath", required_argument, NULL, 'P' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -324,6 +327,9 @@ main (int argc, char **argv)
 			break;
 		case 'l':
 			g.opts.log_level = optarg;
+			break;
+		case 'c':
+			g.opts.config_file = optarg;
 			break;
 		case 'h':
 			usage (stdout);

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "cgroup.h"
+#include "conffile.h"
 #include "driver.h"
 #include "error.h"
 #include "util.h"
@@ -18,34 +19,49 @@ static const struct {
 	{ "debug", "DEBUG" },
 };
 
+/* An explicit option, else the config file's value, else the default. */
+static char *
+pick (const char *option, const char *file, const char *fallback)
+{
+	return xstrdup (option ? option : file ? file : fallback);
+}
+
 int
 lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out, lxcshim_error_t *err)
 {
 	static const struct lxcshim_driver_options none = { 0 };
+	struct conffile conf = { 0 };
 	lxcshim_driver_t *d;
 	const char *level;
 
 	if (opts == NULL)
 		opts = &none;
+	if (opts->config_file == NULL ? conffile_load (LXCSHIM_CONFFILE, false, &conf, err) < 0
+	    : *opts->config_file && conffile_load (opts->config_file, true, &conf, err) < 0)
+		return -1;
 	level = opts->log_level ? opts->log_level : "error";
 	d = xzalloc (sizeof *d);
 	for (size_t i = 0; i < ARRAY_SIZE (log_levels); i++)
 		if (strcasecmp (level, log_levels[i].ours) == 0)
 			d->lxc_log_level = xstrdup (log_levels[i].lxc);
 	if (d->lxc_log_level == NULL) {
+		conffile_release (&conf);
 		lxcshim_driver_free (d);
 		return lxcshim_fail (err, EINVAL, "invalid log level \"%s\": expected error, warn, info or debug", level);
 	}
-	d->root = xstrdup (opts->root ? opts->root : "/run/lxcshim");
-	if (opts->lxcpath)
-		d->lxcpath = xstrdup (opts->lxcpath);
+	d->root = pick (opts->root, conf.root, "/run/lxcshim");
+	if (opts->lxcpath || conf.lxcpath)
+		d->lxcpath = pick (opts->lxcpath, conf.lxcpath, NULL);
 	else {
 		const char *p = lxc_get_global_config_item ("lxc.lxcpath");
 		d->lxcpath = xstrdup (p ? p : "/var/lib/lxc");
 	}
-	d->template_path = xstrdup (opts->template_path ? opts->template_path : PKGDATADIR "/lxc.conf.tmpl");
+	d->template_path = pick (opts->template_path, conf.template_path, PKGDATADIR "/lxc.conf.tmpl");
 	d->init_path = xstrdup (opts->init_path ? opts->init_path : PKGLIBEXECDIR "/lxcshim-init");
-	d->rootfs = xstrdup (opts->rootfs ? opts->rootfs : PKGLIBDIR "/rootfs");
+	d->rootfs = pick (opts->rootfs, conf.rootfs, PKGLIBDIR "/rootfs");
+	d->default_net = steal_pointer (&conf.net);
+	d->lxc_includes = steal_pointer (&conf.lxc_includes);
+	conffile_release (&conf);
 	d->lxc_version = xstrdup (lxc_get_version ());
 	d->name = xasprintf ("lxc-%s", d->lxc_version);
 	d->unified_mount = cgroup_unified_mount ();
@@ -73,6 +89,8 @@ lxcshim_driver_free (lxcshim_driver_t *d)
 	free (d->lxc_log_level);
 	free (d->lxc_version);
 	free (d->name);
+	free (d->default_net);
+	strv_free (d->lxc_includes);
 	free (d);
 }
 

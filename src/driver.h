@@ -16,6 +16,8 @@ struct lxcshim_driver {
 	char *lxc_log_level; /* ERROR, WARN, INFO, DEBUG */
 	char *lxc_version;
 	char *name;          /* "lxc-<version>" */
+	char *default_net;   /* from the config file, or NULL */
+	char **lxc_includes; /* site lxc.include files, from the config file */
 	const char *unified_mount;
 	bool memory_v2;
 };

@@ -63,6 +63,16 @@ check_host (lxcshim_driver_t *d, lxcshim_spec_t *s, char **lxc_start, lxcshim_er
 
 	if (s->rootfs == NULL)
 		s->rootfs = xstrdup (d->rootfs);
+	if (!s->net_set && d->default_net && lxcshim_spec_set (s, "net", d->default_net, err) < 0)
+		return lxcshim_error_prefix (err, "config file");
+	for (size_t i = 0; s->lxc_includes && s->lxc_includes[i]; i++)
+		if (access (s->lxc_includes[i], R_OK) < 0)
+			return lxcshim_fail (err, BAD_INPUT, "lxc-include %s does not exist", s->lxc_includes[i]);
+	for (size_t i = 0; d->lxc_includes && d->lxc_includes[i]; i++)
+		if (check_config_value ("lxc-include", d->lxc_includes[i], strlen (d->lxc_includes[i]), err) < 0 ||
+		    access (d->lxc_includes[i], R_OK) < 0)
+			return lxcshim_fail (err, BAD_INPUT, "lxc-include %s (from the config file) is not usable",
+			                     d->lxc_includes[i]);
 	if (check_dir ("rootfs", s->rootfs, err) < 0)
 		return -1;
 	real = realpath (s->rootfs, NULL);
@@ -145,6 +155,7 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 		.log_level = d->lxc_log_level,
 		.cgroup2_memory = d->memory_v2,
 		.console = console,
+		.site_includes = d->lxc_includes,
 	};
 	if (template_view (s, &paths, &view, err) < 0)
 		return -1;

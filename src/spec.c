@@ -217,6 +217,7 @@ set_cap_drop (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t
 static int
 set_net (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
 {
+	s->net_set = true;
 	if (streq (v, "none"))
 		s->net = NET_NONE;
 	else if (streq (v, "host"))
@@ -252,6 +253,17 @@ set_start_timeout (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_er
 }
 
 static int
+set_lxc_include (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
+{
+	if (check_config_value (key, v, strlen (v), err) < 0 || no_edge_space (key, v, err) < 0)
+		return -1;
+	if (*v != '/')
+		return lxcshim_fail (err, BAD_INPUT, "invalid lxc-include \"%s\": must be an absolute path", v);
+	strv_append (&s->lxc_includes, v);
+	return 0;
+}
+
+static int
 unsupported (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
 {
 	return lxcshim_fail (err, ENOTSUP, "--%s is not supported yet", key);
@@ -280,6 +292,7 @@ static const struct key keys[] = {
 	{ "dry-run", set_dry_run, false },
 	{ "start-timeout", set_start_timeout, false },
 	{ "template", set_template, false },
+	{ "lxc-include", set_lxc_include, true },
 	/* Later issues: refuse clearly rather than ignore. */
 	{ "device", unsupported, true },
 	{ "ipc", unsupported, false },
@@ -336,6 +349,7 @@ lxcshim_spec_free (lxcshim_spec_t *s)
 	free (s->volumes);
 	strv_free (s->cap_add);
 	strv_free (s->cap_drop);
+	strv_free (s->lxc_includes);
 	free (s);
 }
 

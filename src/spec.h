@@ -34,6 +34,8 @@ struct lxcshim_spec {
 	char **cap_add, **cap_drop;
 	bool privileged;
 	enum net_mode net;
+	bool net_set;      /* else the site default applies */
+	char **lxc_includes;
 
 	bool tty, interactive, detach, rm, dry_run;
 	unsigned start_timeout_ms;

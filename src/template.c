@@ -258,6 +258,14 @@ template_view (const lxcshim_spec_t *s, const struct template_paths *paths, json
 	json_object *mounts = json_object_new_array ();
 	_cleanup_strv_ char **caps = NULL;
 
+	{
+		json_object *inc = json_object_new_array ();
+		for (size_t i = 0; paths->site_includes && paths->site_includes[i]; i++)
+			json_object_array_add (inc, json_object_new_string (paths->site_includes[i]));
+		for (size_t i = 0; s->lxc_includes && s->lxc_includes[i]; i++)
+			json_object_array_add (inc, json_object_new_string (s->lxc_includes[i]));
+		json_object_object_add (v, "includes", inc);
+	}
 	add_string (v, "id", s->id);
 	add_string (v, "hostname", s->hostname);
 	add_string (v, "rootfs", s->rootfs);

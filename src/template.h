@@ -31,6 +31,7 @@ struct template_paths {
 	const char *log_level;   /* lxc's: ERROR, WARN, INFO, DEBUG */
 	bool cgroup2_memory;     /* the memory controller is on cgroup2 */
 	const char *console;     /* pty slave bound at /dev/console, or NULL */
+	char *const *site_includes; /* lxc.include files from the config file */
 };
 
 /* The view for the default template; its keys are documented there. */
