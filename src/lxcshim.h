@@ -36,6 +36,10 @@ struct lxcshim_driver_options {
 	const char *init_path;     /* lxcshim-init binary; default: installed one */
 	const char *rootfs;        /* default rootfs; default: built-in busybox */
 	const char *log_level;     /* error|warn|info|debug; default error */
+	/* Site defaults (root, lxcpath, rootfs, template, net, lxc-include)
+	 * in lxc.conf's "key = value" form; the fields above override them.
+	 * NULL: /etc/lxcshim/lxcshim.conf if it exists; "": none. */
+	const char *config_file;
 };
 
 int lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out,
@@ -102,6 +106,109 @@ int lxcshim_dry_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, int out_fd,
  * err_fd); with follow, keeps copying until the container's init exits. */
 int lxcshim_logs (lxcshim_driver_t *driver, const char *id, bool follow, int out_fd, int err_fd,
                   lxcshim_error_t *err);
+
+/* ---- lifecycle of existing containers ------------------------------ */
+
+/* These work on containers made by lxcshim_run (with or without a live
+ * supervisor).  Errors: ENOENT "no such container: ID"; ESRCH "container
+ * ID is not running"; EBUSY for other wrong states (paused, running, ...);
+ * EINVAL for a malformed id or signal. */
+
+/* *json gets state.json as JSON text (free() it), corrected to the truth:
+ * a container whose init is gone says "stopped" even if its supervisor
+ * was killed before it could record that. */
+int lxcshim_state (lxcshim_driver_t *driver, const char *id, char **json, lxcshim_error_t *err);
+
+/* One container of lxcshim_list.  Strings are never NULL. */
+struct lxcshim_container_info {
+	char *id;
+	char *status;     /* created|running|paused|stopped, the truth */
+	pid_t init_pid;   /* host pid of the init; 0 unless created/running/paused */
+	char *created;    /* RFC 3339 */
+	char *command;    /* the workload's argv joined by spaces */
+	char *state_json; /* what lxcshim_state would return */
+};
+
+/* All containers under the driver's root, stopped ones (kept without
+ * --rm) included, oldest first.  Free with lxcshim_list_free(). */
+int lxcshim_list (lxcshim_driver_t *driver, struct lxcshim_container_info **list, size_t *n,
+                  lxcshim_error_t *err);
+void lxcshim_list_free (struct lxcshim_container_info *list, size_t n);
+
+/* True if the container exists and its init is alive (running or paused). */
+bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
+
+/* Sends SIG to the container's init (through a pidfd verified against the
+ * recorded start time), which forwards it to the workload.  On a paused
+ * container SIGKILL also thaws it, so that it dies at once; any other
+ * signal stays pending until lxcshim_resume. */
+int lxcshim_kill (lxcshim_driver_t *driver, const char *id, int sig, lxcshim_error_t *err);
+
+/* SIGTERM, then SIGKILL after timeout_s seconds (0: SIGKILL at once); a
+ * paused container is thawed so that it can handle SIGTERM.  Returns once
+ * the init has exited and the exit is recorded in state.json: by the
+ * supervisor, or here (exit_code 128+signal) if the supervisor is gone.
+ * Stopping a stopped container succeeds. */
+int lxcshim_stop (lxcshim_driver_t *driver, const char *id, unsigned timeout_s, lxcshim_error_t *err);
+
+/* Freeze / thaw every process of the container (liblxc freeze, so that
+ * lxc-info says FROZEN); state.json says "paused" / "running". */
+int lxcshim_pause (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
+int lxcshim_resume (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
+
+/* One process of a container. */
+struct lxcshim_process {
+	pid_t pid;         /* on the host */
+	pid_t ns_pid;      /* inside the container (last NSpid), 0 if unknown */
+	char command[256]; /* its command line, spaces between arguments */
+};
+
+/* The processes in the container's cgroup, sorted by host pid.  Free
+ * *procs with free(). */
+int lxcshim_pids (lxcshim_driver_t *driver, const char *id, struct lxcshim_process **procs, size_t *n,
+                  lxcshim_error_t *err);
+
+#define LXCSHIM_UNLIMITED UINT64_MAX
+
+/* Resource usage, from the container's cgroups.  A value that cannot be
+ * read is 0; a limit that is not set is LXCSHIM_UNLIMITED. */
+struct lxcshim_stats {
+	uint64_t memory_usage;     /* bytes: memory.usage_in_bytes (v2 memory.current) */
+	uint64_t memory_limit;     /* bytes: memory.limit_in_bytes (v2 memory.max) */
+	uint64_t memory_max_usage; /* bytes: memory.max_usage_in_bytes (v2 memory.peak) */
+	uint64_t oom_kills;        /* oom_kill of memory.oom_control (v2 memory.events) */
+	uint64_t cpu_usage_ns;     /* cpuacct.usage (v2 cpu.stat usage_usec * 1000) */
+	uint64_t pids_current;     /* pids.current */
+	uint64_t pids_limit;       /* pids.max */
+};
+
+/* The container must be running or paused. */
+int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct lxcshim_stats *stats, lxcshim_error_t *err);
+
+/* Removes the container's files.  A running or paused container is
+ * refused (EBUSY) unless force, which kills it first (SIGKILL).  Also
+ * removes the lxc.payload.NAME / lxc.monitor.NAME cgroups that a killed
+ * lxc-start left behind (NAME from the recorded cgroup_paths), if no
+ * process is in them. */
+int lxcshim_delete (lxcshim_driver_t *driver, const char *id, bool force, lxcshim_error_t *err);
+
+struct lxcshim_exec_options {
+	char *const *argv;         /* the command; argv[0] is looked up in the container's PATH */
+	char *const *env;          /* "K=V" over the container's config.env; "K" takes the caller's K */
+	const char *user;          /* "USER[:GROUP]", resolved in the container; NULL: root */
+	const char *workdir;       /* NULL: "/" */
+	struct lxcshim_stdio stdio;
+	bool tty;                  /* not supported yet: fails with ENOTSUP */
+	int signal_fd;             /* signals read from it go to the process; -1 for none */
+};
+
+/* Runs a process in a running container (liblxc attach) and waits for it;
+ * *exit gets its status in docker's convention: N, 128+S, 126 (found but
+ * not executable), 127 (not found), with exit->message saying why for
+ * 126/127.  Returns -1 when the process could not be started at all
+ * (container not running or paused, bad user or workdir): docker's 125. */
+int lxcshim_exec (lxcshim_driver_t *driver, const char *id, const struct lxcshim_exec_options *opts,
+                  struct lxcshim_exit *exit, lxcshim_error_t *err);
 
 #ifdef __cplusplus
 }
