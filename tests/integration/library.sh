@@ -1,0 +1,34 @@
+#!/bin/sh
+# liblxcshim as an embedding program sees it: exported symbols, soname,
+# pkg-config, the example program (start hook, OOM fd), threads.
+. "${TESTS_LIB:?}"
+
+lib=${LIBLXCSHIM:?}
+src=${TOP_SRCDIR:?}
+
+# Only the lxcshim_ API leaves the library.
+others=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^lxcshim_' | grep -v '^_' || true)
+is "$others" "" "liblxcshim exports only lxcshim_* symbols"
+like "$(nm -D --defined-only "$lib" | awk '{print $3}' | tr '\n' ' ')" "lxcshim_run .*|lxcshim_run$| lxcshim_run " "lxcshim_run is exported"
+soname=$(objdump -p "$lib" | awk '/SONAME/ {print $2}')
+is "$soname" "liblxcshim.so.0" "versioned soname"
+
+flags=$(pkg-config --cflags --libs lxcshim 2>&1)
+like "$flags" "-llxcshim" "pkg-config knows lxcshim"
+ok "example builds with pkg-config" ${CC:-cc} -Wall -Wextra -Werror -o "$TMPD/embed" "$src/examples/embed.c" $flags
+
+out=$("$TMPD/embed" --root "$ROOT" --lxcpath "$LXCPATH" -- /bin/sh -c 'exit 3')
+like "$out" "^driver lxc-[0-9]" "driver name is lxc-<version>"
+like "$out" "started [0-9a-f]{12}, init pid [0-9]+" "start hook gets the id and init pid"
+like "$out" "exit code 3, oom_killed false, oom fd readable no" "exit code, no OOM"
+
+out=$("$TMPD/embed" -m 32m --root "$ROOT" --lxcpath "$LXCPATH" -- /bin/sh -c 'tail /dev/zero')
+like "$out" "exit code 137, oom_killed true, oom fd readable yes" "OOM: 137, oom_killed, the hook's fd became readable"
+
+ok "threads program builds" ${CC:-cc} -Wall -Wextra -Werror -pthread -o "$TMPD/threads" "$src/tests/integration/threads.c" $flags
+out=$("$TMPD/threads" "$ROOT" "$LXCPATH" 2>&1)
+rc=$?
+is "$rc" 0 "4 containers from 4 threads each report their own status"
+[ "$rc" = 0 ] || diag "$out"
+left=$(ls "$ROOT/containers" 2>/dev/null)
+is "$left" "" "no container dirs left by the library runs"
