@@ -19,13 +19,22 @@ static int
 cap_value (const char *name, cap_value_t *out)
 {
 	_cleanup_free_ char *full = NULL;
+	char *canonical;
+	bool exact;
 
 	if (strncasecmp (name, "cap_", 4) == 0)
 		name += 4;
 	full = xasprintf ("cap_%s", name);
 	for (char *p = full; *p; p++)
 		*p = tolower ((unsigned char) *p);
-	return cap_from_name (full, out);
+	if (cap_from_name (full, out) < 0)
+		return -1;
+	/* cap_from_name() stops at the first odd character ("net_admin2"
+	 * would be net_admin): insist on the whole name. */
+	canonical = cap_to_name (*out);
+	exact = canonical && streq (canonical, full);
+	cap_free (canonical);
+	return exact ? 0 : -1;
 }
 
 int

@@ -60,7 +60,7 @@ shell_quote (const char *arg)
 {
 	struct buf b = { 0 };
 
-	if (*arg && arg[strcspn (arg, "\\'\"`${[|&;<>()~*?! \t\n")] == '\0')
+	if (*arg && arg[strcspn (arg, "\\'\"`${[|&;<>()~*?!# \t\n")] == '\0')
 		return xstrdup (arg);
 	buf_puts (&b, "'");
 	for (const char *c = arg; *c; c++) {

@@ -418,13 +418,21 @@ lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t 
 		return lxcshim_error_prefix (err, "cannot read spec");
 	tok = json_tokener_new ();
 	root = json_tokener_parse_ex (tok, text, (int) len);
-	if (root == NULL || json_tokener_get_error (tok) != json_tokener_success) {
-		ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: %s", path,
+	if (json_tokener_get_error (tok) == json_tokener_continue) {
+		ret = lxcshim_fail (err, BAD_INPUT, "invalid JSON: unexpected end of file");
+		goto out;
+	}
+	if (json_tokener_get_error (tok) != json_tokener_success) {
+		ret = lxcshim_fail (err, BAD_INPUT, "invalid JSON: %s",
 		                    json_tokener_error_desc (json_tokener_get_error (tok)));
 		goto out;
 	}
+	if (text[json_tokener_get_parse_end (tok) + strspn (text + json_tokener_get_parse_end (tok), " \t\r\n")]) {
+		ret = lxcshim_fail (err, BAD_INPUT, "invalid JSON: text after the document");
+		goto out;
+	}
 	if (!json_object_is_type (root, json_type_object)) {
-		ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: expected a JSON object", path);
+		ret = lxcshim_fail (err, BAD_INPUT, "expected a JSON object");
 		goto out;
 	}
 	json_object_object_foreach (root, key, val)
@@ -447,12 +455,12 @@ lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t 
 			continue;
 		}
 		if (!lxcshim_spec_has_key (key, &repeatable)) {
-			ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: unknown key \"%s\"", path, key);
+			ret = lxcshim_fail (err, BAD_INPUT, "unknown key \"%s\"", key);
 			goto out;
 		}
 		if (json_object_is_type (val, json_type_array)) {
 			if (!repeatable) {
-				ret = lxcshim_fail (err, BAD_INPUT, "invalid spec %s: \"%s\" takes one value", path, key);
+				ret = lxcshim_fail (err, BAD_INPUT, "\"%s\" takes one value, not a list", key);
 				goto out;
 			}
 			for (size_t i = 0; i < json_object_array_length (val); i++) {
@@ -471,7 +479,7 @@ out:
 	json_tokener_free (tok);
 	json_object_put (root);
 	if (ret < 0)
-		lxcshim_error_prefix (err, "spec %s", path);
+		lxcshim_error_prefix (err, "invalid spec %s", path);
 	return ret;
 }
 

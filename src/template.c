@@ -44,11 +44,12 @@ lookup (json_object *view, const char *name, json_object *list_name_elem, const 
 	const char *dot = strchr (name, '.');
 	json_object *v = NULL;
 
-	if (list_name && strncmp (name, list_name, strlen (list_name)) == 0) {
+	if (list_name && strncmp (name, list_name, strlen (list_name)) == 0 &&
+	    (name[strlen (list_name)] == '\0' || name[strlen (list_name)] == '.')) {
 		size_t n = strlen (list_name);
 		if (name[n] == '\0')
 			return list_name_elem;
-		if (name[n] == '.' && json_object_object_get_ex (list_name_elem, name + n + 1, &v))
+		if (json_object_object_get_ex (list_name_elem, name + n + 1, &v))
 			return v;
 		return NULL;
 	}
@@ -80,8 +81,11 @@ line_list (json_object *view, const char *line, char **list_name, lxcshim_error_
 		if (end == NULL)
 			return lxcshim_fail (err, BAD_INPUT, "unterminated {{ in template line: %s", line);
 		p += 2;
-		if (*p == '?' || *p == '^')
-			p++;
+		/* A condition tests a list; it does not repeat the line. */
+		if (*p == '?' || *p == '^') {
+			p = end + 2;
+			continue;
+		}
 		n = strcspn (p, ".}");
 		name = xstrndup (p, n);
 		if (json_object_object_get_ex (view, name, &v) && json_object_is_type (v, json_type_array)) {
@@ -303,8 +307,16 @@ template_view (const lxcshim_spec_t *s, const struct template_paths *paths, json
 		add_int (v, "memory_swap", s->memory_swap);
 	else if (s->memory_swap < 0)
 		add_string (v, "memory_swap", "-1");
-	if (s->cpu_shares > 0)
+	/* cgroup2 limits swap alone, and spells "unlimited" max. */
+	if (s->memory_swap > 0)
+		add_int (v, "swap_max", s->memory_swap - s->memory);
+	else if (s->memory_swap < 0)
+		add_string (v, "swap_max", "max");
+	if (s->cpu_shares > 0) {
 		add_int (v, "cpu_shares", (int64_t) s->cpu_shares);
+		/* runc's mapping of shares [2, 262144] onto weight [1, 10000]. */
+		add_int (v, "cpu_weight", 1 + ((int64_t) s->cpu_shares - 2) * 9999 / 262142);
+	}
 	if (s->millicpus > 0) {
 		add_int (v, "cpu_period", 100000);
 		add_int (v, "cpu_quota", (int64_t) s->millicpus * 100);
