@@ -44,9 +44,10 @@ caps_check_name (const char *name, lxcshim_error_t *err)
 
 	if (name && strcasecmp (name, "ALL") == 0)
 		return 0;
-	if (name == NULL || cap_value (name, &v) < 0 || v > cap_max_bits () - 1)
-		return lxcshim_fail (err, EINVAL, "unknown capability \"%s\": expected a name like NET_ADMIN, or ALL",
-		                     name ? name : "");
+	if (name == NULL || cap_value (name, &v) < 0 || v > cap_max_bits () - 1) {
+		_cleanup_free_ char *q = escape_for_message (name);
+		return lxcshim_fail (err, EINVAL, "unknown capability \"%s\": expected a name like NET_ADMIN, or ALL", q);
+	}
 	return 0;
 }
 

@@ -58,6 +58,20 @@ lxcshim_fail_errno (lxcshim_error_t *err, const char *fmt, ...)
 }
 
 int
+lxcshim_fail_value (lxcshim_error_t *err, const char *what, const char *value, const char *hint_fmt, ...)
+{
+	_cleanup_free_ char *quoted = escape_for_message (value ? value : "");
+	_cleanup_free_ char *hint = NULL;
+	va_list ap;
+
+	va_start (ap, hint_fmt);
+	if (vasprintf (&hint, hint_fmt, ap) < 0)
+		oom ();
+	va_end (ap);
+	return lxcshim_fail (err, EINVAL, "invalid %s \"%s\": %s", what, quoted, hint);
+}
+
+int
 lxcshim_error_prefix (lxcshim_error_t *err, const char *fmt, ...)
 {
 	char *prefix, *msg;

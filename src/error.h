@@ -14,6 +14,11 @@ int lxcshim_fail (lxcshim_error_t *err, int status, const char *fmt, ...)
 int lxcshim_fail_errno (lxcshim_error_t *err, const char *fmt, ...)
 	__attribute__ ((format (printf, 2, 3)));
 
+/* "invalid WHAT \"VALUE\": HINT", VALUE escaped so that the message stays
+ * on one line whatever the user typed; returns -1 with status EINVAL. */
+int lxcshim_fail_value (lxcshim_error_t *err, const char *what, const char *value, const char *hint_fmt, ...)
+	__attribute__ ((format (printf, 4, 5)));
+
 /* Prefix the message already in *err with context; returns -1. */
 int lxcshim_error_prefix (lxcshim_error_t *err, const char *fmt, ...)
 	__attribute__ ((format (printf, 2, 3)));

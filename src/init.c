@@ -343,6 +343,25 @@ exec_command (char **argv)
 	return eacces ? EACCES : ENOENT;
 }
 
+/* True if the supplementary groups are already exactly u's. */
+static bool
+groups_already (const struct lxcshim_user *u)
+{
+	gid_t cur[64];
+	int n = getgroups (ARRAY_SIZE (cur), cur);
+
+	if (n < 0 || (size_t) n != u->ngroups)
+		return false;
+	for (int i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < u->ngroups && !found; j++)
+			found = cur[i] == u->groups[j];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 static _Noreturn void
 child_report (int fd, int stage, int error)
 {
@@ -362,11 +381,14 @@ run_workload (char **argv, const struct lxcshim_user *u, bool tty, int report_fd
 		setsid ();
 		ioctl (STDIN_FILENO, TIOCSCTTY, 0);
 	}
-	if (setgroups (u->ngroups, u->groups) < 0 && !(errno == EPERM && setgroups_denied ()))
+	/* lxc has already applied lxc.cap.keep: without CAP_SETGID/SETUID
+	 * even root cannot call these, so skip what is already so. */
+	if (!groups_already (u) && setgroups (u->ngroups, u->groups) < 0 &&
+	    !(errno == EPERM && setgroups_denied ()))
 		child_report (report_fd, STAGE_SETGROUPS, errno);
-	if (setgid (u->gid) < 0)
+	if (getgid () != u->gid && setgid (u->gid) < 0)
 		child_report (report_fd, STAGE_SETGID, errno);
-	if (setuid (u->uid) < 0)
+	if (getuid () != u->uid && setuid (u->uid) < 0)
 		child_report (report_fd, STAGE_SETUID, errno);
 	reset_signals ();
 	child_report (report_fd, STAGE_EXEC, exec_command (argv));
@@ -378,11 +400,14 @@ fail_workload (const struct child_report *r, const char *cmd, const struct lxcsh
 {
 	switch (r->stage) {
 	case STAGE_SETGROUPS:
-		fail (125, "setgroups: %s", strerror (r->error));
+		fail (125, "cannot set the groups of the user: %s%s", strerror (r->error),
+		      r->error == EPERM ? " (CAP_SETGID was dropped)" : "");
 	case STAGE_SETGID:
-		fail (125, "setgid %u: %s", (unsigned) u->gid, strerror (r->error));
+		fail (125, "cannot switch to group %u: %s%s", (unsigned) u->gid, strerror (r->error),
+		      r->error == EPERM ? " (CAP_SETGID was dropped)" : "");
 	case STAGE_SETUID:
-		fail (125, "setuid %u: %s", (unsigned) u->uid, strerror (r->error));
+		fail (125, "cannot switch to user %u: %s%s", (unsigned) u->uid, strerror (r->error),
+		      r->error == EPERM ? " (CAP_SETUID was dropped)" : "");
 	default:
 		break;
 	}

@@ -20,14 +20,12 @@ parse_id (const char *id, lxcshim_error_t *err)
 	if (n == 0)
 		return lxcshim_fail (err, BAD_INPUT, "invalid container name \"\": must not be empty");
 	if (n > LXCSHIM_ID_MAX)
-		return lxcshim_fail (err, BAD_INPUT, "invalid container name \"%.20s...\": longer than %d characters",
-		                     id, LXCSHIM_ID_MAX);
+		return lxcshim_fail_value (err, "container name", id, "longer than %d characters", LXCSHIM_ID_MAX);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = id[i];
 		bool ok = isalnum (c) || (i > 0 && (c == '_' || c == '.' || c == '-'));
 		if (!ok || !isascii (c))
-			return lxcshim_fail (err, BAD_INPUT,
-			                     "invalid container name \"%s\": only [A-Za-z0-9][A-Za-z0-9_.-]* is allowed", id);
+			return lxcshim_fail_value (err, "container name", id, "only [A-Za-z0-9][A-Za-z0-9_.-]* is allowed");
 	}
 	return 0;
 }
@@ -47,8 +45,7 @@ parse_uint (const char *what, const char *s, uint64_t max, uint64_t *out, lxcshi
 	*out = v;
 	return 0;
 bad:
-	return lxcshim_fail (err, BAD_INPUT, "invalid %s \"%s\": expected a whole number from 0 to %llu", what,
-	                     s ? s : "", (unsigned long long) max);
+	return lxcshim_fail_value (err, what, s, "expected a whole number from 0 to %llu", (unsigned long long) max);
 }
 
 int
@@ -96,8 +93,7 @@ done:
 	*out = (int64_t) (v * mult);
 	return 0;
 bad:
-	return lxcshim_fail (err, BAD_INPUT, "invalid %s \"%s\": expected bytes with an optional k, m or g suffix",
-	                     what, s ? s : "");
+	return lxcshim_fail_value (err, what, s, "expected bytes with an optional k, m or g suffix");
 }
 
 int
@@ -128,8 +124,7 @@ parse_cpus (const char *s, uint64_t *millicpus, lxcshim_error_t *err)
 	*millicpus = whole * 1000 + frac;
 	return 0;
 bad:
-	return lxcshim_fail (err, BAD_INPUT, "invalid --cpus \"%s\": expected a positive number such as 1.5",
-	                     s ? s : "");
+	return lxcshim_fail_value (err, "--cpus", s, "expected a positive number such as 1.5");
 }
 
 int
@@ -165,16 +160,14 @@ parse_cpuset (const char *s, lxcshim_error_t *err)
 			goto bad;
 	}
 bad:
-	return lxcshim_fail (err, BAD_INPUT, "invalid cpu list \"%s\": expected ascending numbers and ranges like 0-2,4",
-	                     s ? s : "");
+	return lxcshim_fail_value (err, "cpu list", s, "expected ascending numbers and ranges like 0-2,4");
 }
 
 int
 parse_env_entry (const char *s, lxcshim_error_t *err)
 {
 	if (s == NULL || *s == '\0' || *s == '=')
-		return lxcshim_fail (err, BAD_INPUT, "invalid environment entry \"%s\": expected KEY=VALUE",
-		                     s ? s : "");
+		return lxcshim_fail_value (err, "environment entry", s, "expected KEY=VALUE");
 	return 0;
 }
 
@@ -227,6 +220,12 @@ parse_volume (const char *s, struct volume *out, lxcshim_error_t *err)
 		*mode++ = '\0';
 	if (*src != '/' || *dst != '/')
 		goto bad;
+	/* A target must stay inside the rootfs: lxc would follow "..". */
+	for (const char *c = dst; (c = strstr (c, "..")); c += 2)
+		if (c[-1] == '/' && (c[2] == '/' || c[2] == '\0'))
+			return lxcshim_fail_value (err, "volume", s, "the target must not contain \"..\"");
+	if (dst[strspn (dst, "/")] == '\0')
+		return lxcshim_fail_value (err, "volume", s, "the target must not be /");
 	out->readonly = false;
 	if (mode && streq (mode, "ro"))
 		out->readonly = true;
@@ -236,7 +235,7 @@ parse_volume (const char *s, struct volume *out, lxcshim_error_t *err)
 	out->target = xstrdup (dst);
 	return 0;
 bad:
-	return lxcshim_fail (err, BAD_INPUT, "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", s ? s : "");
+	return lxcshim_fail_value (err, "volume", s, "expected /SRC:/DST[:ro|rw]");
 }
 
 int
@@ -264,8 +263,7 @@ parse_signal (const char *s, int *sig, lxcshim_error_t *err)
 		}
 	}
 bad:
-	return lxcshim_fail (err, BAD_INPUT, "invalid signal \"%s\": expected a name like TERM or a number 1-%d",
-	                     s ? s : "", SIGRTMAX);
+	return lxcshim_fail_value (err, "signal", s, "expected a name like TERM or a number 1-%d", SIGRTMAX);
 }
 
 bool

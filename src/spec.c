@@ -41,7 +41,7 @@ parse_bool (const char *key, const char *v, bool *out, lxcshim_error_t *err)
 	else if (streq (v, "false") || streq (v, "0"))
 		*out = false;
 	else
-		return lxcshim_fail (err, BAD_INPUT, "invalid %s \"%s\": expected true or false", key, v);
+		return lxcshim_fail_value (err, key, v, "expected true or false");
 	return 0;
 }
 
@@ -60,7 +60,7 @@ no_edge_space (const char *key, const char *v, lxcshim_error_t *err)
 
 	/* lxc trims config values, so such a value would silently change. */
 	if (n && (isspace ((unsigned char) v[0]) || isspace ((unsigned char) v[n - 1])))
-		return lxcshim_fail (err, BAD_INPUT, "invalid %s \"%s\": leading or trailing white space", key, v);
+		return lxcshim_fail_value (err, key, v, "leading or trailing white space");
 	return 0;
 }
 
@@ -102,7 +102,7 @@ static int
 set_workdir (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
 {
 	if (*v != '/')
-		return lxcshim_fail (err, BAD_INPUT, "invalid workdir \"%s\": must be an absolute path", v);
+		return lxcshim_fail_value (err, "workdir", v, "must be an absolute path");
 	return set_string (&s->workdir, key, v, false, err);
 }
 
@@ -120,7 +120,7 @@ set_hostname (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t
 			goto bad;
 	return set_string (&s->hostname, key, v, true, err);
 bad:
-	return lxcshim_fail (err, BAD_INPUT, "invalid hostname \"%s\": expected 1-64 letters, digits, '-' and '.'", v);
+	return lxcshim_fail_value (err, "hostname", v, "expected 1-64 letters, digits, '-' and '.'");
 }
 
 static int
@@ -151,7 +151,7 @@ set_cpu_shares (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error
 	if (parse_uint ("cpu-shares", v, 262144, &s->cpu_shares, err) < 0)
 		return -1;
 	if (s->cpu_shares != 0 && s->cpu_shares < 2)
-		return lxcshim_fail (err, BAD_INPUT, "invalid cpu-shares \"%s\": expected 2 to 262144", v);
+		return lxcshim_fail_value (err, "cpu-shares", v, "expected 2 to 262144");
 	return 0;
 }
 
@@ -225,7 +225,7 @@ set_net (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err
 	else if (strncmp (v, "bridge", 6) == 0 || strncmp (v, "container:", 10) == 0)
 		return lxcshim_fail (err, ENOTSUP, "--net %s is not supported yet (only none and host)", v);
 	else
-		return lxcshim_fail (err, BAD_INPUT, "invalid --net \"%s\": expected none or host", v);
+		return lxcshim_fail_value (err, "--net", v, "expected none or host");
 	return 0;
 }
 
@@ -247,7 +247,7 @@ set_start_timeout (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_er
 	uint64_t ms;
 
 	if (parse_cpus (v, &ms, NULL) < 0 || ms > 3600 * 1000)
-		return lxcshim_fail (err, BAD_INPUT, "invalid start-timeout \"%s\": expected seconds, up to 3600", v);
+		return lxcshim_fail_value (err, "start-timeout", v, "expected seconds, up to 3600");
 	s->start_timeout_ms = (unsigned) ms;
 	return 0;
 }
@@ -258,7 +258,7 @@ set_lxc_include (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_erro
 	if (check_config_value (key, v, strlen (v), err) < 0 || no_edge_space (key, v, err) < 0)
 		return -1;
 	if (*v != '/')
-		return lxcshim_fail (err, BAD_INPUT, "invalid lxc-include \"%s\": must be an absolute path", v);
+		return lxcshim_fail_value (err, "lxc-include", v, "must be an absolute path");
 	strv_append (&s->lxc_includes, v);
 	return 0;
 }

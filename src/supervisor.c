@@ -256,22 +256,46 @@ kill_descendants (pid_t pid)
 	}
 }
 
-/* Stops a container that never became ready, leaving nothing behind. */
+/* Stops a container that never became ready, leaving nothing behind.
+ * Killing lxc-start itself would leak its cgroups, so first kill what runs
+ * under it (the container's init, or a hanging hook): lxc-start then fails
+ * the start and tears down on its own.  If it was too early for anything
+ * to run, wait for the init's READY (or lxc-start's end) and kill then.
+ * Only a lxc-start that is itself stuck is killed, and cleaned up after. */
 static void
 abort_start (struct sup *s)
 {
 	struct kv *cgroups = NULL;
 	size_t n = 0;
+	char msg[LXCSHIM_MSG_MAX];
+	int ctl = s->ctl;
 
 	if (s->child <= 0)
 		return;
-	cgroup_paths_of_pid (s->child, s->cfg->unified_mount, &cgroups, &n, NULL);
 	kill_descendants (s->child);
-	if (!wait_readable (s->child_pidfd, 5000)) {
-		/* lxc-start is stuck itself: take it down and clean up after it. */
-		kill (-s->child, SIGKILL);
-		kill (s->child, SIGKILL);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = s->child_pidfd, .events = POLLIN },
+			{ .fd = ctl, .events = POLLIN },
+		};
+		int r = poll (p, 2, 5000);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break; /* stuck */
+		if (p[0].revents) {
+			reap_child (s);
+			return;
+		}
+		if (p[1].revents & POLLIN && recv_msg (ctl, msg, sizeof msg) == 0)
+			kill_descendants (s->child);
+		else if (p[1].revents)
+			ctl = -1; /* hung up: nothing more will come */
 	}
+	cgroup_paths_of_pid (s->child, s->cfg->unified_mount, &cgroups, &n, NULL);
+	kill (-s->child, SIGKILL);
+	kill (s->child, SIGKILL);
 	reap_child (s);
 	for (size_t i = 0; i < n; i++) {
 		const char *base = strrchr (cgroups[i].value, '/');

@@ -75,24 +75,6 @@ valid_part (const char *s, size_t len)
 	return valid_name (s, len);
 }
 
-/* The spec made safe for a one-line message. */
-static char *
-escape (const char *s)
-{
-	struct buf b = { 0 };
-
-	for (; *s; s++) {
-		unsigned char c = *s;
-		if (c == '\\' || c == '"')
-			buf_printf (&b, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf (&b, "\\x%02x", c);
-		else
-			buf_add (&b, (const char *) &c, 1);
-	}
-	return buf_steal (&b);
-}
-
 int
 user_spec_check (const char *spec, lxcshim_error_t *err)
 {
@@ -104,7 +86,7 @@ user_spec_check (const char *spec, lxcshim_error_t *err)
 	colon = strchr (spec, ':');
 	ulen = colon ? (size_t) (colon - spec) : strlen (spec);
 	if (!valid_part (spec, ulen) || (colon && !valid_part (colon + 1, strlen (colon + 1)))) {
-		_cleanup_free_ char *e = escape (spec);
+		_cleanup_free_ char *e = escape_for_message (spec);
 		return lxcshim_fail (err, EINVAL,
 		                     "invalid user \"%s\": expected USER or USER:GROUP, each a name "
 		                     "([A-Za-z0-9_.-]+, not starting with '-') or a number up to %llu",

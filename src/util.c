@@ -349,6 +349,23 @@ reset_signals (void)
 }
 
 char *
+escape_for_message (const char *s)
+{
+	struct buf b = { 0 };
+
+	for (; s && *s; s++) {
+		unsigned char c = *s;
+		if (c == '\\' || c == '"')
+			buf_printf (&b, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf (&b, "\\x%02x", c);
+		else
+			buf_add (&b, (const char *) &c, 1);
+	}
+	return buf_steal (&b);
+}
+
+char *
 rfc3339_now (void)
 {
 	struct timespec ts;

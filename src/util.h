@@ -96,6 +96,10 @@ char *find_in_path (const char *name);
  * children about to exec. Async-signal-safe. */
 void reset_signals (void);
 
+/* S made safe for a one-line message: control characters, '"' and '\\'
+ * escaped C-style. */
+char *escape_for_message (const char *s);
+
 /* Now as an RFC 3339 string in UTC with nanoseconds. */
 char *rfc3339_now (void);
 
