@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <lxc/lxccontainer.h>
 #include <signal.h>
@@ -25,16 +26,26 @@ struct globals {
 	struct lxcshim_driver_options opts;
 };
 
+/* Every error is one line on stderr, whatever bytes a value carried. */
 static _Noreturn void
 die (int code, const char *fmt, ...)
 {
+	char *msg = NULL;
 	va_list ap;
 
-	fputs ("lxcshim: ", stderr);
 	va_start (ap, fmt);
-	vfprintf (stderr, fmt, ap);
+	if (vasprintf (&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end (ap);
+	fputs ("lxcshim: ", stderr);
+	for (const char *c = msg ? msg : "out of memory"; *c; c++) {
+		if ((unsigned char) *c < 0x20 || *c == 0x7f)
+			fprintf (stderr, "\\x%02x", (unsigned char) *c);
+		else
+			fputc (*c, stderr);
+	}
 	fputc ('\n', stderr);
+	free (msg);
 	exit (code);
 }
 
@@ -53,6 +64,16 @@ usage (FILE *out)
 	       "commands:\n"
 	       "  run [options] [--] CMD [ARG...]   run CMD in a new container, exit with its status\n"
 	       "  logs [-f] ID                     output of a detached container\n"
+	       "  exec [-i] [-e K=V] [-u U[:G]] [-w DIR] ID CMD [ARG...]\n"
+	       "                                   run CMD in a running container\n"
+	       "  state ID                         the container's state.json\n"
+	       "  list [--json]                    all containers: ID STATUS PID CREATED COMMAND\n"
+	       "  kill ID [SIGNAL]                 signal the workload (default TERM)\n"
+	       "  stop [-t SEC] ID                 TERM, then KILL after SEC (default 10)\n"
+	       "  pause ID, resume ID              freeze and thaw the container\n"
+	       "  ps ID [--json]                   the container's processes\n"
+	       "  stats ID [--json]                memory, cpu and pids usage\n"
+	       "  delete [-f] ID                   remove a stopped container (-f: kill it first)\n"
 	       "  version                          lxcshim and liblxc versions\n"
 	       "\n"
 	       "See lxcshim(1) for the run options.\n",
@@ -138,9 +159,21 @@ restore_terminal (void)
 	raw_fd = -1;
 }
 
+/* A signal that ends us while the terminal is raw (--sig-proxy=false):
+ * restore it first, then die of the signal as before. */
+static void
+restore_and_die (int sig)
+{
+	if (raw_fd >= 0)
+		tcsetattr (raw_fd, TCSADRAIN, &saved_termios);
+	signal (sig, SIG_DFL);
+	raise (sig);
+}
+
 static void
 make_raw (int fd)
 {
+	static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE };
 	struct termios raw;
 
 	if (!isatty (fd) || tcgetattr (fd, &saved_termios) < 0)
@@ -152,13 +185,11 @@ make_raw (int fd)
 	if (tcsetattr (fd, TCSADRAIN, &raw) == 0) {
 		raw_fd = fd;
 		atexit (restore_terminal);
+		/* Signals proxied through the signalfd are blocked and never
+		 * reach these handlers. */
+		for (size_t i = 0; i < ARRAY_SIZE (fatal); i++)
+			signal (fatal[i], restore_and_die);
 	}
-}
-
-static bool
-truthy (const char *v)
-{
-	return v == NULL || streq (v, "") || streq (v, "true") || streq (v, "1");
 }
 
 static int
@@ -185,7 +216,9 @@ cmd_run (struct globals *g, int argc, char **argv)
 			spec_file = optarg;
 			continue;
 		case OPT_SIG_PROXY:
-			sig_proxy = truthy (optarg);
+			if (!streq (optarg, "true") && !streq (optarg, "false"))
+				die (EXIT_LXCSHIM, "invalid --sig-proxy \"%s\": expected true or false", optarg);
+			sig_proxy = streq (optarg, "true");
 			continue;
 		case OPT_HELP:
 			usage (stdout);
@@ -206,18 +239,14 @@ cmd_run (struct globals *g, int argc, char **argv)
 	if (spec_file && lxcshim_spec_load_json (spec, spec_file, &err) < 0)
 		die_err (EXIT_LXCSHIM, &err);
 	/* Flags after the document: they override it. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (lxcshim_spec_set (spec, keys[i], values[i], &err) < 0)
 			die_err (EXIT_LXCSHIM, &err);
-		if (streq (keys[i], "dry-run"))
-			dry_run = truthy (values[i]);
-		else if (streq (keys[i], "tty"))
-			tty = truthy (values[i]);
-		else if (streq (keys[i], "interactive"))
-			interactive = truthy (values[i]);
-		else if (streq (keys[i], "detach"))
-			detach = truthy (values[i]);
-	}
+	/* From the spec, not the flags: a --spec document may set them too. */
+	dry_run = lxcshim_spec_get_bool (spec, "dry-run");
+	tty = lxcshim_spec_get_bool (spec, "tty");
+	interactive = lxcshim_spec_get_bool (spec, "interactive");
+	detach = lxcshim_spec_get_bool (spec, "detach");
 	free (keys);
 	free (values);
 	if (optind < argc && lxcshim_spec_set_command (spec, argv + optind, &err) < 0)
@@ -232,9 +261,6 @@ cmd_run (struct globals *g, int argc, char **argv)
 		lxcshim_driver_free (driver);
 		return 0;
 	}
-	/* Like docker: no -i means the workload reads /dev/null. */
-	if (!interactive)
-		opts.stdio.in = -1;
 	if (!detach)
 		opts.signal_fd = proxy_signals (sig_proxy, tty);
 	if (tty && interactive)
@@ -289,6 +315,412 @@ cmd_version (struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/* ---- lifecycle commands: exit 1 on error (exec: 125) ----------------- */
+
+/* S for a one-line message: control characters as \xNN. */
+static const char *
+one_line (const char *s, char *buf, size_t size)
+{
+	size_t j = 0;
+
+	for (; *s && j + 5 < size; s++) {
+		unsigned char ch = (unsigned char) *s;
+		if (ch < 0x20 || ch == 0x7f)
+			j += snprintf (buf + j, size - j, "\\x%02x", ch);
+		else
+			buf[j++] = (char) ch;
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static lxcshim_driver_t *
+open_driver (struct globals *g, int code)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver = NULL;
+
+	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0)
+		die_err (code, &err);
+	return driver;
+}
+
+/* Parses the options (on_opt handles each), then checks that there are
+ * npos_min..npos_max positional arguments.  Returns the index of the
+ * first one. */
+static int
+parse_id_args (int argc, char **argv, const char *shortopts, const struct option *longopts, const char *usage_line,
+               bool (*on_opt) (int c, const char *arg, void *data), void *data, int npos_min, int npos_max)
+{
+	char buf[256];
+	int c;
+
+	optind = 0; /* 0: getopt re-reads the ordering ("+" or not) */
+	opterr = 0;
+	while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			die (1, "invalid option \"%s\": usage: lxcshim %s", one_line (argv[optind - 1], buf, sizeof buf),
+			     usage_line);
+		if (!on_opt (c, optarg, data))
+			die (1, "usage: lxcshim %s", usage_line);
+	}
+	if (argc - optind < npos_min || argc - optind > npos_max)
+		die (1, "usage: lxcshim %s", usage_line);
+	return optind;
+}
+
+static bool
+set_flag (int c, const char *arg, void *data)
+{
+	*(int *) data = c;
+	return true;
+}
+
+static bool
+no_opt (int c, const char *arg, void *data)
+{
+	return false;
+}
+
+static const struct option json_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A JSON string literal for S. */
+static void
+print_json_string (const char *s)
+{
+	putchar ('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char) *s;
+		if (ch == '"' || ch == '\\')
+			printf ("\\%c", ch);
+		else if (ch < 0x20)
+			printf ("\\u%04x", ch);
+		else
+			putchar (ch);
+	}
+	putchar ('"');
+}
+
+static int
+cmd_state (struct globals *g, int argc, char **argv)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	char *json;
+	int i = parse_id_args (argc, argv, "+", NULL, "state ID", no_opt, NULL, 1, 1);
+
+	driver = open_driver (g, 1);
+	if (lxcshim_state (driver, argv[i], &json, &err) < 0)
+		die_err (1, &err);
+	fputs (json, stdout);
+	free (json);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static int
+cmd_list (struct globals *g, int argc, char **argv)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	struct lxcshim_container_info *list;
+	size_t n;
+	int json = 0, idw = 2;
+
+	parse_id_args (argc, argv, "", json_options, "list [--json]", set_flag, &json, 0, 0);
+	driver = open_driver (g, 1);
+	if (lxcshim_list (driver, &list, &n, &err) < 0)
+		die_err (1, &err);
+	if (json) {
+		/* Each element is what `state ID` prints. */
+		fputs ("[", stdout);
+		for (size_t i = 0; i < n; i++)
+			printf ("%s%s", i ? "," : "", list[i].state_json);
+		fputs ("]\n", stdout);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if ((int) strlen (list[i].id) > idw)
+				idw = (int) strlen (list[i].id);
+		printf ("%-*s  %-7s  %-7s  %-30s  %s\n", idw, "ID", "STATUS", "PID", "CREATED", "COMMAND");
+		for (size_t i = 0; i < n; i++) {
+			char pid[16] = "-";
+			if (list[i].init_pid > 0)
+				snprintf (pid, sizeof pid, "%d", (int) list[i].init_pid);
+			printf ("%-*s  %-7s  %-7s  %-30s  %s\n", idw, list[i].id, list[i].status, pid, list[i].created,
+			        list[i].command);
+		}
+	}
+	lxcshim_list_free (list, n);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static int
+cmd_kill (struct globals *g, int argc, char **argv)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	int sig = SIGTERM;
+	int i = parse_id_args (argc, argv, "+", NULL, "kill ID [SIGNAL]", no_opt, NULL, 1, 2);
+
+	if (i + 1 < argc && lxcshim_parse_signal (argv[i + 1], &sig, &err) < 0)
+		die_err (1, &err);
+	driver = open_driver (g, 1);
+	if (lxcshim_kill (driver, argv[i], sig, &err) < 0)
+		die_err (1, &err);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static bool
+stop_opt (int c, const char *arg, void *data)
+{
+	char buf[256], *end;
+	unsigned long v;
+
+	if (c != 't')
+		return false;
+	errno = 0;
+	v = strtoul (arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno || v > 86400)
+		die (1, "invalid timeout \"%s\": expected whole seconds, 0-86400", one_line (arg, buf, sizeof buf));
+	*(unsigned *) data = (unsigned) v;
+	return true;
+}
+
+static int
+cmd_stop (struct globals *g, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "time", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	unsigned timeout = 10;
+	int i = parse_id_args (argc, argv, "t:", options, "stop [-t SEC] ID", stop_opt, &timeout, 1, 1);
+
+	driver = open_driver (g, 1);
+	if (lxcshim_stop (driver, argv[i], timeout, &err) < 0)
+		die_err (1, &err);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static int
+pause_resume (struct globals *g, int argc, char **argv, bool pause)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	int i = parse_id_args (argc, argv, "+", NULL, pause ? "pause ID" : "resume ID", no_opt, NULL, 1, 1);
+	int ret;
+
+	driver = open_driver (g, 1);
+	ret = pause ? lxcshim_pause (driver, argv[i], &err) : lxcshim_resume (driver, argv[i], &err);
+	if (ret < 0)
+		die_err (1, &err);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static int
+cmd_pause (struct globals *g, int argc, char **argv)
+{
+	return pause_resume (g, argc, argv, true);
+}
+
+static int
+cmd_resume (struct globals *g, int argc, char **argv)
+{
+	return pause_resume (g, argc, argv, false);
+}
+
+/* ps ID: "PID NSPID COMMAND" table; --json: [{"pid", "ns_pid", "command"}]. */
+static int
+cmd_ps (struct globals *g, int argc, char **argv)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	struct lxcshim_process *procs;
+	size_t n;
+	int json = 0;
+	int i = parse_id_args (argc, argv, "", json_options, "ps ID [--json]", set_flag, &json, 1, 1);
+
+	driver = open_driver (g, 1);
+	if (lxcshim_pids (driver, argv[i], &procs, &n, &err) < 0)
+		die_err (1, &err);
+	if (json) {
+		fputs ("[", stdout);
+		for (size_t k = 0; k < n; k++) {
+			printf ("%s{\"pid\": %d, \"ns_pid\": %d, \"command\": ", k ? ", " : "", (int) procs[k].pid,
+			        (int) procs[k].ns_pid);
+			print_json_string (procs[k].command);
+			putchar ('}');
+		}
+		fputs ("]\n", stdout);
+	} else {
+		printf ("%-8s %-8s %s\n", "PID", "NSPID", "COMMAND");
+		for (size_t k = 0; k < n; k++)
+			printf ("%-8d %-8d %s\n", (int) procs[k].pid, (int) procs[k].ns_pid, procs[k].command);
+	}
+	free (procs);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+/* "KEY": N, or null for no limit. */
+static void
+print_limit (const char *key, uint64_t v)
+{
+	if (v == LXCSHIM_UNLIMITED)
+		printf ("\"%s\": null", key);
+	else
+		printf ("\"%s\": %llu", key, (unsigned long long) v);
+}
+
+/* stats ID: "KEY VALUE" lines (limits: a number or "unlimited").
+ * stats ID --json, for scripts:
+ *   { "id": ID,
+ *     "memory": { "usage": B, "limit": B|null, "max_usage": B, "oom_kill": N },
+ *     "cpu": { "usage_ns": NS },
+ *     "pids": { "current": N, "limit": N|null } }
+ * bytes B, nanoseconds NS; null means no limit. */
+static int
+cmd_stats (struct globals *g, int argc, char **argv)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	struct lxcshim_stats st;
+	int json = 0;
+	int i = parse_id_args (argc, argv, "", json_options, "stats ID [--json]", set_flag, &json, 1, 1);
+
+	driver = open_driver (g, 1);
+	if (lxcshim_stats (driver, argv[i], &st, &err) < 0)
+		die_err (1, &err);
+	if (json) {
+		printf ("{\"id\": ");
+		print_json_string (argv[i]);
+		printf (", \"memory\": {\"usage\": %llu, ", (unsigned long long) st.memory_usage);
+		print_limit ("limit", st.memory_limit);
+		printf (", \"max_usage\": %llu, \"oom_kill\": %llu}, ", (unsigned long long) st.memory_max_usage,
+		        (unsigned long long) st.oom_kills);
+		printf ("\"cpu\": {\"usage_ns\": %llu}, ", (unsigned long long) st.cpu_usage_ns);
+		printf ("\"pids\": {\"current\": %llu, ", (unsigned long long) st.pids_current);
+		print_limit ("limit", st.pids_limit);
+		printf ("}}\n");
+	} else {
+		printf ("memory.usage      %llu\n", (unsigned long long) st.memory_usage);
+		if (st.memory_limit == LXCSHIM_UNLIMITED)
+			printf ("memory.limit      unlimited\n");
+		else
+			printf ("memory.limit      %llu\n", (unsigned long long) st.memory_limit);
+		printf ("memory.max_usage  %llu\n", (unsigned long long) st.memory_max_usage);
+		printf ("memory.oom_kill   %llu\n", (unsigned long long) st.oom_kills);
+		printf ("cpu.usage_ns      %llu\n", (unsigned long long) st.cpu_usage_ns);
+		printf ("pids.current      %llu\n", (unsigned long long) st.pids_current);
+		if (st.pids_limit == LXCSHIM_UNLIMITED)
+			printf ("pids.limit        unlimited\n");
+		else
+			printf ("pids.limit        %llu\n", (unsigned long long) st.pids_limit);
+	}
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static int
+cmd_delete (struct globals *g, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	int force = 0;
+	int i = parse_id_args (argc, argv, "f", options, "delete [-f] ID", set_flag, &force, 1, 1);
+
+	driver = open_driver (g, 1);
+	if (lxcshim_delete (driver, argv[i], force != 0, &err) < 0)
+		die_err (1, &err);
+	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static int
+cmd_exec (struct globals *g, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "tty", no_argument, NULL, 't' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage_line = "exec [-t] [-i] [-e K=V]... [-u USER[:GROUP]] [-w DIR] ID CMD [ARG...]";
+	struct lxcshim_exec_options o = { .stdio = { -1, 1, 2 }, .signal_fd = -1 };
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	struct lxcshim_exit exit_info;
+	char **env;
+	size_t nenv = 0;
+	char buf[256];
+	int c;
+
+	env = calloc (argc + 1, sizeof (char *));
+	if (env == NULL)
+		die (EXIT_LXCSHIM, "out of memory");
+	optind = 0;
+	opterr = 0;
+	/* '+': the command's own options come after ID. */
+	while ((c = getopt_long (argc, argv, "+tie:u:w:", options, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o.tty = true;
+			break;
+		case 'i':
+			o.stdio.in = STDIN_FILENO;
+			break;
+		case 'e':
+			env[nenv++] = optarg;
+			break;
+		case 'u':
+			o.user = optarg;
+			break;
+		case 'w':
+			o.workdir = optarg;
+			break;
+		default:
+			die (EXIT_LXCSHIM, "invalid option \"%s\": usage: lxcshim %s",
+			     one_line (argv[optind - 1], buf, sizeof buf), usage_line);
+		}
+	}
+	if (argc - optind < 2)
+		die (EXIT_LXCSHIM, "usage: lxcshim %s", usage_line);
+	o.env = env;
+	o.argv = argv + optind + 1;
+
+	o.signal_fd = proxy_signals (true, o.tty);
+	driver = open_driver (g, EXIT_LXCSHIM);
+	if (o.tty && o.stdio.in >= 0)
+		make_raw (o.stdio.in);
+	if (lxcshim_exec (driver, argv[optind], &o, &exit_info, &err) < 0) {
+		restore_terminal ();
+		die_err (EXIT_LXCSHIM, &err);
+	}
+	restore_terminal ();
+	if (exit_info.message[0])
+		fprintf (stderr, "lxcshim: %s\n", exit_info.message);
+	close (o.signal_fd);
+	free (env);
+	lxcshim_driver_free (driver);
+	return exit_info.exit_code;
+}
+
 static const struct {
 	const char *name;
 	int (*fn) (struct globals *g, int argc, char **argv);
@@ -296,6 +728,16 @@ static const struct {
 	{ "run", cmd_run },
 	{ "logs", cmd_logs },
 	{ "version", cmd_version },
+	{ "exec", cmd_exec },
+	{ "state", cmd_state },
+	{ "list", cmd_list },
+	{ "kill", cmd_kill },
+	{ "stop", cmd_stop },
+	{ "pause", cmd_pause },
+	{ "resume", cmd_resume },
+	{ "ps", cmd_ps },
+	{ "stats", cmd_stats },
+	{ "delete", cmd_delete },
 };
 
 int
@@ -311,6 +753,11 @@ main (int argc, char **argv)
 	};
 	struct globals g = { 0 };
 	int c;
+
+	/* A closed 0-2 would be taken by our own fds and leak into containers. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl (fd, F_GETFD) < 0 && open ("/dev/null", O_RDWR) != fd)
+			return EXIT_LXCSHIM;
 
 	/* Developer knobs: run an uninstalled build (see tests/env.sh). */
 	g.opts.init_path = getenv ("LXCSHIM_INIT");

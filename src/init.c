@@ -262,16 +262,38 @@ static void
 wait_for_go (void)
 {
 	char buf[LXCSHIM_MSG_MAX];
+	union {
+		char buf[CMSG_SPACE (3 * sizeof (int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+		             .msg_controllen = sizeof control.buf };
+	struct cmsghdr *cm;
 	ssize_t n;
 
 	if (ctl_fd < 0)
 		return;
 	send_msg ("READY");
 	do
-		n = recv (ctl_fd, buf, sizeof buf, 0);
+		n = recvmsg (ctl_fd, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n != 2 || memcmp (buf, "GO", 2) != 0)
 		_exit (125);
+	/* The workload's real stdio: lxc-start only ever had /dev/null, so
+	 * that lxc's fix_stdio_permissions() cannot chmod the caller's files
+	 * and terminal to 0700. */
+	cm = CMSG_FIRSTHDR (&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN (3 * sizeof (int))) {
+		int fds[3];
+		memcpy (fds, CMSG_DATA (cm), sizeof fds);
+		for (int i = 0; i < 3; i++) {
+			dup2 (fds[i], i);
+			if (fds[i] > 2)
+				close (fds[i]);
+		}
+	}
 }
 
 /* In a user namespace whose setgroups is "deny" we cannot drop groups;

@@ -68,11 +68,16 @@ int lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_erro
 /* True if KEY names a setting; *repeatable says whether it appends. */
 bool lxcshim_spec_has_key (const char *key, bool *repeatable);
 const char *lxcshim_spec_id (const lxcshim_spec_t *spec);
+/* The value of a boolean setting ("tty", "interactive", "detach", "rm",
+ * "dry-run", "privileged"); false for any other key. */
+bool lxcshim_spec_get_bool (const lxcshim_spec_t *spec, const char *key);
 
 /* ---- running ------------------------------------------------------- */
 
 struct lxcshim_stdio {
-	int in, out, err; /* fds handed to the workload; -1 means /dev/null */
+	/* fds handed to the workload; -1 means /dev/null.  Like docker, in
+	 * is only used when the spec says "interactive". */
+	int in, out, err;
 };
 
 struct lxcshim_run_options {
@@ -144,6 +149,9 @@ bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
  * signal stays pending until lxcshim_resume. */
 int lxcshim_kill (lxcshim_driver_t *driver, const char *id, int sig, lxcshim_error_t *err);
 
+/* "TERM", "SIGTERM", "term" or a number 1-64 to a signal number. */
+int lxcshim_parse_signal (const char *s, int *sig, lxcshim_error_t *err);
+
 /* SIGTERM, then SIGKILL after timeout_s seconds (0: SIGKILL at once); a
  * paused container is thawed so that it can handle SIGTERM.  Returns once
  * the init has exited and the exit is recorded in state.json: by the
@@ -197,7 +205,7 @@ struct lxcshim_exec_options {
 	char *const *env;          /* "K=V" over the container's config.env; "K" takes the caller's K */
 	const char *user;          /* "USER[:GROUP]", resolved in the container; NULL: root */
 	const char *workdir;       /* NULL: "/" */
-	struct lxcshim_stdio stdio;
+	struct lxcshim_stdio stdio; /* used as given (-1: /dev/null); exec -i passes stdin */
 	bool tty;                  /* not supported yet: fails with ENOTSUP */
 	int signal_fd;             /* signals read from it go to the process; -1 for none */
 };

@@ -10,7 +10,10 @@
  *                           user, workdir, env file), 126/127 when exec fails
  *     "EXIT <status>"       the workload ended; <status> is its raw wait status
  *   supervisor -> init
- *     "GO"                  exec the workload now
+ *     "GO"                  exec the workload now; carries the workload's
+ *                           stdin, stdout, stderr as SCM_RIGHTS (lxc-start
+ *                           itself only gets /dev/null: lxc chmods its
+ *                           stdio to 0700)
  *
  * If fd 3 is not a socket (someone runs the --dry-run command by hand) the
  * init runs the workload without reporting. */

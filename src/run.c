@@ -6,10 +6,12 @@
 #include <lxc/lxccontainer.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "container.h"
 #include "driver.h"
 #include "error.h"
 #include "params.h"
@@ -24,7 +26,7 @@
 #define BAD_INPUT EINVAL
 
 struct prepared {
-	char *dir, *config_path, *env_path, *log_path, *state_path;
+	char *dir, *config_path, *env_path, *log_path;
 	char *config_text, *env_json;
 	char **argv;
 	bool shared_root;
@@ -37,7 +39,6 @@ prepared_release (struct prepared *p)
 	free (p->config_path);
 	free (p->env_path);
 	free (p->log_path);
-	free (p->state_path);
 	free (p->config_text);
 	free (p->env_json);
 	strv_free (p->argv);
@@ -145,7 +146,6 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 	p->config_path = driver_container_file (d, s->id, "config");
 	p->env_path = driver_container_file (d, s->id, "config.env");
 	p->log_path = driver_container_file (d, s->id, "lxc.log");
-	p->state_path = driver_container_file (d, s->id, "state.json");
 	p->env_json = template_env_json (env);
 
 	paths = (struct template_paths) {
@@ -225,6 +225,7 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 {
 	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	_cleanup_free_ char *self = NULL;
+	_cleanup_error_ lxcshim_error_t werr = NULL;
 	struct state st = { 0 };
 	struct supervisor_config cfg;
 	int ret = -1;
@@ -239,13 +240,13 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	st.config_path = xstrdup (p->config_path);
 	st.lxcpath = xstrdup (d->lxcpath);
 	st.command = strv_copy (s->command);
-	if (state_write (p->state_path, &st, err) < 0)
+	if (container_state_write (p->dir, &st, err) < 0)
 		goto out;
 
 	cfg = (struct supervisor_config) {
 		.id = s->id,
 		.lxcpath = d->lxcpath,
-		.state_path = p->state_path,
+		.dir = p->dir,
 		.log_path = p->log_path,
 		.argv = p->argv,
 		.envp = envp,
@@ -266,12 +267,28 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	st.finished = rfc3339_now ();
 	free (st.status);
 	st.status = xstrdup ("stopped");
-	if (!s->rm && state_write (p->state_path, &st, err) < 0)
-		goto out;
 	ret = 0;
+	/* Under the lock, so that pause/stop/delete never see a torn update;
+	 * a container deleted meanwhile (delete -f) needs no record. */
+	if (!s->rm && container_state_write (p->dir, &st, &werr) < 0 && werr->status != ENOENT) {
+		*err = steal_pointer (&werr);
+		ret = -1;
+	}
 out:
 	state_release (&st);
 	return ret;
+}
+
+/* --rm: removes the directory under its lock, so that a concurrent
+ * lifecycle command sees it either whole or gone. */
+static void
+remove_container_dir (const char *dir)
+{
+	_cleanup_close_ int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0)
+		flock (fd, LOCK_EX);
+	rm_rf (dir, NULL);
 }
 
 /* The daemon's start hook: tell the caller that the container runs. */
@@ -345,8 +362,11 @@ run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshi
 		opts.start_hook = notify_started;
 		opts.hook_data = &notify;
 		if (derr == NULL && supervise (d, s, p, &none, &opts, &exit, &derr) == 0) {
+			/* Nobody is there to print why the command never ran. */
+			if (exit.message[0])
+				dprintf (opts.stdio.err, "lxcshim: %s\n", exit.message);
 			if (s->rm)
-				rm_rf (p->dir, NULL);
+				remove_container_dir (p->dir);
 			_exit (0);
 		}
 		if (notify >= 0) {
@@ -398,7 +418,7 @@ lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_op
 out:
 	/* A run that never started leaves nothing; --rm leaves nothing either. */
 	if (claimed && (!started || (s->rm && !s->detach)))
-		rm_rf (p.dir, NULL);
+		remove_container_dir (p.dir);
 	terminal_close (&tty);
 	prepared_release (&p);
 	return ret;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <errno.h>
 #include <json.h>
@@ -357,6 +358,26 @@ const char *
 lxcshim_spec_id (const lxcshim_spec_t *spec)
 {
 	return spec->id;
+}
+
+bool
+lxcshim_spec_get_bool (const lxcshim_spec_t *s, const char *key)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+	} bools[] = {
+		{ "tty", offsetof (lxcshim_spec_t, tty) },
+		{ "interactive", offsetof (lxcshim_spec_t, interactive) },
+		{ "detach", offsetof (lxcshim_spec_t, detach) },
+		{ "rm", offsetof (lxcshim_spec_t, rm) },
+		{ "dry-run", offsetof (lxcshim_spec_t, dry_run) },
+		{ "privileged", offsetof (lxcshim_spec_t, privileged) },
+	};
+	for (size_t i = 0; key && i < ARRAY_SIZE (bools); i++)
+		if (streq (bools[i].key, key))
+			return *(const bool *) ((const char *) s + bools[i].offset);
+	return false;
 }
 
 int

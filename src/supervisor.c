@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "container.h"
 #include "error.h"
 #include "oom.h"
 #include "parse.h"
@@ -26,17 +27,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-/* One direction of the --tty relay.  Reads only when the buffer is empty,
- * so a slow reader on the far side throttles the workload instead of
- * growing memory; writes go out in PIPE_BUF pieces after POLLOUT so that a
- * blocking caller fd never blocks the supervisor. */
-struct relay {
-	int from, to;
-	char buf[4096];
-	size_t len, off;
-	bool from_done, to_broken;
-};
 
 struct sup {
 	const struct supervisor_config *cfg;
@@ -54,69 +44,6 @@ struct sup {
 	char message[512];
 };
 
-
-static void
-relay_read (struct relay *r)
-{
-	ssize_t n = read (r->from, r->buf, sizeof r->buf);
-
-	if (n > 0) {
-		r->len = n;
-		r->off = 0;
-	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-		r->from_done = true; /* EIO on a master: no slave is left */
-	}
-}
-
-static void
-relay_write (struct relay *r)
-{
-	ssize_t n = write (r->to, r->buf + r->off, r->len - r->off);
-
-	if (n > 0)
-		r->off += n;
-	else if (n < 0 && errno != EINTR && errno != EAGAIN)
-		r->to_broken = true;
-	if (r->to_broken || r->off == r->len)
-		r->len = r->off = 0;
-}
-
-/* Sets up poll entries for a relay: read when empty, write when full. */
-static void
-relay_poll (struct relay *r, struct pollfd *rd, struct pollfd *wr)
-{
-	rd->fd = r->from >= 0 && !r->from_done && r->len == 0 ? r->from : -1;
-	rd->events = POLLIN;
-	wr->fd = r->len > 0 ? r->to : -1;
-	wr->events = POLLOUT;
-}
-
-static void
-relay_handle (struct relay *r, const struct pollfd *rd, const struct pollfd *wr)
-{
-	if (rd->fd >= 0 && rd->revents)
-		relay_read (r);
-	if (wr->fd >= 0 && wr->revents) {
-		if (wr->revents & (POLLERR | POLLHUP) && !(wr->revents & POLLOUT))
-			r->to_broken = true;
-		relay_write (r);
-	}
-}
-
-/* After lxc-start is gone, what the workload wrote last is still in the
- * pty: copy it out until the master reports EIO. */
-static void
-relay_drain (struct relay *r)
-{
-	while (r->from >= 0 && !r->from_done) {
-		struct pollfd p = { .fd = r->from, .events = POLLIN };
-		if (poll (&p, 1, 0) <= 0)
-			break;
-		relay_read (r);
-		while (r->len > 0)
-			relay_write (r);
-	}
-}
 
 int
 exit_code_from_status (int status)
@@ -365,6 +292,26 @@ wait_ready (struct sup *s, lxcshim_error_t *err)
 	}
 }
 
+/* GO, with the workload's stdio attached (see protocol.h). */
+static int
+send_go (int ctl, const int stdio[3])
+{
+	union {
+		char buf[CMSG_SPACE (3 * sizeof (int))];
+		struct cmsghdr align;
+	} control = { 0 };
+	struct iovec iov = { .iov_base = "GO", .iov_len = 2 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+		             .msg_controllen = sizeof control.buf };
+	struct cmsghdr *cm = CMSG_FIRSTHDR (&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN (3 * sizeof (int));
+	memcpy (CMSG_DATA (cm), stdio, 3 * sizeof (int));
+	return sendmsg (ctl, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
 static void
 add_namespaces (struct state *st)
 {
@@ -407,7 +354,7 @@ record_running (struct sup *s, lxcshim_error_t *err)
 	add_namespaces (st);
 	free (st->status);
 	st->status = xstrdup ("running");
-	if (state_write (s->cfg->state_path, st, err) < 0)
+	if (container_state_write (s->cfg->dir, st, err) < 0)
 		return -1;
 	/* Without a v1 memory cgroup there is no eventfd to watch; the verdict
 	 * then rests on the death by SIGKILL alone being insufficient. */
@@ -525,7 +472,7 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		.oom = OOM_WATCH_INIT, .hook_oom_fd = -1,
 	};
 	_cleanup_close_ int devnull = -1;
-	int stdio[3], sv[2];
+	int stdio[3], nulls[3], sv[2];
 	int ret = -1;
 
 	devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
@@ -536,7 +483,7 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		s.out = (struct relay) { .from = cfg->tty->master, .to = opts && opts->stdio.out >= 0 ? opts->stdio.out : devnull };
 		s.in = (struct relay) { .from = cfg->interactive && opts ? opts->stdio.in : -1, .to = cfg->tty->master };
 	} else {
-		stdio[0] = opts && opts->stdio.in >= 0 ? opts->stdio.in : devnull;
+		stdio[0] = cfg->interactive && opts && opts->stdio.in >= 0 ? opts->stdio.in : devnull;
 		stdio[1] = opts && opts->stdio.out >= 0 ? opts->stdio.out : devnull;
 		stdio[2] = opts && opts->stdio.err >= 0 ? opts->stdio.err : devnull;
 		s.out = s.in = (struct relay) { .from = -1, .to = -1 };
@@ -544,6 +491,7 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return lxcshim_fail_errno (err, "socketpair");
 
+	nulls[0] = nulls[1] = nulls[2] = devnull;
 	s.child = fork ();
 	if (s.child < 0) {
 		close (sv[0]);
@@ -551,12 +499,9 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		return lxcshim_fail_errno (err, "fork");
 	}
 	if (s.child == 0)
-		child_exec (cfg, stdio, sv[1]);
+		child_exec (cfg, nulls, sv[1]);
 	close (sv[1]);
 	s.ctl = sv[0];
-	/* Only the container may hold the slave, or the master never sees EIO. */
-	if (cfg->tty)
-		closep (&cfg->tty->slave);
 	s.child_pidfd = pidfd_open (s.child);
 	if (s.child_pidfd < 0) {
 		lxcshim_fail_errno (err, "pidfd_open");
@@ -576,10 +521,13 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 			goto abort;
 		}
 	}
-	if (send (s.ctl, "GO", 2, MSG_NOSIGNAL) < 0) {
+	if (send_go (s.ctl, stdio) < 0) {
 		lxcshim_fail_errno (err, "start the workload");
 		goto abort;
 	}
+	/* Only the container may hold the slave, or the master never sees EIO. */
+	if (cfg->tty)
+		closep (&cfg->tty->slave);
 	if (wait_exit (&s, err) < 0)
 		goto abort;
 

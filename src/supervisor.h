@@ -13,7 +13,7 @@
 struct supervisor_config {
 	const char *id;
 	const char *lxcpath;
-	const char *state_path;
+	const char *dir;            /* the container's directory (and lock) */
 	const char *log_path;       /* lxc.log, mined for the reason of a failed start */
 	char *const *argv;          /* from params_argv() */
 	char *const *envp;          /* lxc-start's environment */

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pty.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -46,4 +47,67 @@ terminal_resize (struct terminal *t, int from)
 
 	if (t->master >= 0 && from >= 0 && ioctl (from, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		ioctl (t->master, TIOCSWINSZ, &ws);
+}
+
+static void
+relay_read (struct relay *r)
+{
+	ssize_t n = read (r->from, r->buf, sizeof r->buf);
+
+	if (n > 0) {
+		r->len = n;
+		r->off = 0;
+	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		r->from_done = true; /* EIO on a master: no slave is left */
+	}
+}
+
+static void
+relay_write (struct relay *r)
+{
+	ssize_t n = write (r->to, r->buf + r->off, r->len - r->off);
+
+	if (n > 0)
+		r->off += n;
+	else if (n < 0 && errno != EINTR && errno != EAGAIN)
+		r->to_broken = true;
+	if (r->to_broken || r->off == r->len)
+		r->len = r->off = 0;
+}
+
+/* Sets up poll entries for a relay: read when empty, write when full. */
+void
+relay_poll (struct relay *r, struct pollfd *rd, struct pollfd *wr)
+{
+	rd->fd = r->from >= 0 && !r->from_done && r->len == 0 ? r->from : -1;
+	rd->events = POLLIN;
+	wr->fd = r->len > 0 ? r->to : -1;
+	wr->events = POLLOUT;
+}
+
+void
+relay_handle (struct relay *r, const struct pollfd *rd, const struct pollfd *wr)
+{
+	if (rd->fd >= 0 && rd->revents)
+		relay_read (r);
+	if (wr->fd >= 0 && wr->revents) {
+		if (wr->revents & (POLLERR | POLLHUP) && !(wr->revents & POLLOUT))
+			r->to_broken = true;
+		relay_write (r);
+	}
+}
+
+/* After lxc-start is gone, what the workload wrote last is still in the
+ * pty: copy it out until the master reports EIO. */
+void
+relay_drain (struct relay *r)
+{
+	while (r->from >= 0 && !r->from_done) {
+		struct pollfd p = { .fd = r->from, .events = POLLIN };
+		if (poll (&p, 1, 0) <= 0)
+			break;
+		relay_read (r);
+		while (r->len > 0)
+			relay_write (r);
+	}
 }

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -340,10 +342,21 @@ void
 reset_signals (void)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };
+	/* The kernel's struct for the raw call: handler, flags, restorer, mask. */
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		uint64_t mask;
+	} ksa = { 0 };
 	sigset_t none;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction (sig, &sa, NULL);
+	for (int sig = 1; sig < NSIG; sig++) {
+		/* glibc refuses 32 and 33 (its own); an ignored one would still be
+		 * inherited by the workload, so reset them with the raw call. */
+		if (sigaction (sig, &sa, NULL) < 0 && errno == EINVAL)
+			syscall (SYS_rt_sigaction, sig, &ksa, NULL, sizeof ksa.mask);
+	}
 	sigemptyset (&none);
 	sigprocmask (SIG_SETMASK, &none, NULL);
 }

@@ -1,0 +1,90 @@
+/* An existing container, as the lifecycle commands see it: its directory
+ * under <root>/containers, its lock, and the truth about its state.
+ *
+ * Locking: every read-modify-write of state.json happens under an
+ * exclusive flock() on an O_DIRECTORY fd of the container's directory.
+ * Whoever holds it may also remove the directory (delete), so after the
+ * lock is granted the holder re-checks that state.json is still there.
+ * The lock is never held while waiting for the container (stop, exec):
+ * the supervisor needs it to record the exit. */
+#ifndef LXCSHIM_CONTAINER_H
+#define LXCSHIM_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lxcshim.h"
+#include "state.h"
+
+struct lxc_container;
+
+struct container {
+	lxcshim_driver_t *driver;
+	char *id;
+	char *dir;           /* <root>/containers/<id> */
+	int dir_fd;          /* O_DIRECTORY; the flock() target */
+	bool locked;
+	struct state state;  /* after container_load_state: the truth */
+	bool have_state;
+	bool init_alive;     /* the recorded init (pid + start time) lives */
+	bool supervisor_alive;
+};
+
+#define CONTAINER_INIT { .dir_fd = -1 }
+
+/* Validates ID and opens its directory: ENOENT "no such container: ID". */
+int container_open (lxcshim_driver_t *d, const char *id, struct container *c, lxcshim_error_t *err);
+void container_release (struct container *c);
+
+/* Takes (blocking) / drops the container lock.  ENOENT "no such
+ * container" if the container was deleted while we waited. */
+int container_lock (struct container *c, lxcshim_error_t *err);
+void container_unlock (struct container *c);
+
+/* Reads state.json and corrects it to the truth: a created, running or
+ * paused container whose init is dead, a zombie or a different process
+ * (start time differs) is "stopped"; a live one is "paused" or "running"
+ * as its freezer says.  If the supervisor is gone too, nobody else will
+ * record the stop, so it is persisted (under the lock; taken here if the
+ * caller does not hold it). */
+int container_load_state (struct container *c, lxcshim_error_t *err);
+
+/* Writes c->state; the caller holds the lock. */
+int container_save_state (struct container *c, lxcshim_error_t *err);
+
+/* True if status is one where the init should be alive. */
+bool container_is_active (const struct container *c);
+
+/* A pidfd for the recorded init, verified against its start time after
+ * opening, so a reused pid is never signalled.  ESRCH if it is gone. */
+int container_init_pidfd (const struct state *s, lxcshim_error_t *err);
+
+/* Is PID alive (not a zombie), and, if START is non-zero, the same
+ * process (field 22 of /proc/PID/stat)?  For supervisor_pid and the init. */
+bool container_pid_alive (pid_t pid, uint64_t start);
+
+/* 1 frozen (or freezing), 0 thawed, -1 cannot tell, from the recorded
+ * cgroups: liblxc uses the v1 freezer when there is one, else cgroup2's
+ * cgroup.freeze. */
+int container_frozen (const struct state *s);
+
+/* A liblxc handle for the container (lxc_container_new under the
+ * recorded lxcpath); with load_config, its config is loaded too, which
+ * freeze()/unfreeze() need for a "-f" container. */
+int container_lxc (const struct container *c, bool load_config, struct lxc_container **out, lxcshim_error_t *err);
+
+/* ---- for the supervisor -------------------------------------------- */
+
+/* Writes S as DIR/state.json under DIR's container lock.  The supervisor
+ * should use this (or container_state_update) instead of state_write()
+ * so that its writes never interleave with pause/resume/stop/delete. */
+int container_state_write (const char *dir, const struct state *s, lxcshim_error_t *err);
+
+/* Read-modify-write of DIR/state.json under the lock: FN gets the current
+ * state and may change it; if it returns 0 the result is written.  ENOENT
+ * if the container was deleted. */
+typedef int (*container_state_fn) (struct state *s, void *data, lxcshim_error_t *err);
+int container_state_update (const char *dir, container_state_fn fn, void *data, lxcshim_error_t *err);
+
+#endif

@@ -1,0 +1,442 @@
+/* lxcshim_exec: another process in a running container, through liblxc's
+ * attach API, with the container's environment (config.env), a user
+ * resolved inside the container, and docker's exit statuses. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json.h>
+#include <limits.h>
+#include <lxc/lxccontainer.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container.h"
+#include "terminal.h"
+#include "error.h"
+#include "parse.h"
+#include "supervisor.h"
+#include "user.h"
+#include "util.h"
+
+#ifndef RESOLVE_IN_ROOT
+#define RESOLVE_IN_ROOT 0x10
+#endif
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+extern char **environ;
+
+/* What the attached process reports before it gives up (the pipe is
+ * close-on-exec: EOF means the exec went through). */
+enum exec_stage { STAGE_CHDIR = 1, STAGE_EXEC };
+struct exec_report {
+	int stage;
+	int error;
+};
+
+struct exec_payload {
+	char *const *argv;
+	const char *workdir;
+	int report_fd;
+	bool tty;
+	int stdio[3]; /* installed by exec_function, see below */
+};
+
+/* execvp without glibc's fallback of running ENOEXEC files with /bin/sh,
+ * the same rules as lxcshim-init.  Runs in the container; returns errno. */
+static int
+exec_command (char *const *argv)
+{
+	const char *name = argv[0], *path, *p;
+	bool eacces = false;
+
+	if (*name == '\0')
+		return ENOENT;
+	if (strchr (name, '/')) {
+		execve (name, argv, environ);
+		return errno;
+	}
+	path = getenv ("PATH");
+	if (path == NULL)
+		path = DEFAULT_PATH;
+	for (p = path;; p++) {
+		const char *end = strchrnul (p, ':');
+		size_t dlen = end - p;
+		char full[PATH_MAX];
+
+		if (dlen + 1 + strlen (name) + 1 <= sizeof full) {
+			if (dlen == 0)
+				snprintf (full, sizeof full, "%s", name);
+			else
+				snprintf (full, sizeof full, "%.*s/%s", (int) dlen, p, name);
+			execve (full, argv, environ);
+			switch (errno) {
+			case EACCES:
+				eacces = true;
+				break;
+			case ENOENT:
+			case ENOTDIR:
+			case ESTALE:
+			case ENODEV:
+			case ETIMEDOUT:
+			case ELOOP:
+			case ENAMETOOLONG:
+				break;
+			default:
+				return errno;
+			}
+		}
+		p = end;
+		if (*p == '\0')
+			break;
+	}
+	return eacces ? EACCES : ENOENT;
+}
+
+static void
+report (int fd, int stage, int error)
+{
+	struct exec_report r = { .stage = stage, .error = error };
+	write_all (fd, &r, sizeof r);
+}
+
+/* liblxc's exec_function: runs in the attached process, inside the
+ * container, with env, ids and stdio set up.  Its return value becomes
+ * the exit status when exec fails. */
+static int
+exec_function (void *data)
+{
+	const struct exec_payload *p = data;
+	int e;
+
+	/* liblxc only warns when initial_cwd is missing. */
+	if (p->workdir && chdir (p->workdir) < 0) {
+		report (p->report_fd, STAGE_CHDIR, errno);
+		return 125;
+	}
+	/* liblxc had /dev/null as our stdio, so that its
+	 * fix_stdio_permissions() could not chmod the caller's files to 0700;
+	 * this child of ours still has the real ones. */
+	for (int i = 0; i < 3; i++)
+		if (p->stdio[i] >= 0 && dup2 (p->stdio[i], i) < 0) {
+			report (p->report_fd, STAGE_EXEC, errno);
+			return 125;
+		}
+	/* Nothing of the caller's but stdio reaches the process. */
+	syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (p->tty) {
+		/* Its own session with the pty as controlling terminal. */
+		setsid ();
+		ioctl (STDIN_FILENO, TIOCSCTTY, 0);
+	}
+	reset_signals ();
+	e = exec_command (p->argv);
+	report (p->report_fd, STAGE_EXEC, e);
+	return e == ENOENT || e == ENOTDIR ? 127 : 126;
+}
+
+/* Opens PATH with "/" and symlinks resolved inside ROOT (the container's
+ * root), never escaping to the host's files. */
+static FILE *
+fopen_in_root (int root, const char *path)
+{
+	struct {
+		uint64_t flags, mode, resolve;
+	} how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int fd = (int) syscall (SYS_openat2, root, path, &how, sizeof how);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen (fd, "r");
+	if (f == NULL)
+		close (fd);
+	return f;
+}
+
+static int
+resolve_user (pid_t init_pid, const char *spec, struct lxcshim_user *u, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *root_path = xasprintf ("/proc/%d/root", (int) init_pid);
+	_cleanup_close_ int root = open (root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_fclose_ FILE *passwd = NULL;
+	_cleanup_fclose_ FILE *group = NULL;
+
+	if (root < 0)
+		return lxcshim_fail_errno (err, "open %s", root_path);
+	/* Missing files are fine: numeric ids still work. */
+	passwd = fopen_in_root (root, "etc/passwd");
+	group = fopen_in_root (root, "etc/group");
+	return user_resolve (spec, passwd, group, u, err);
+}
+
+/* Sets "KEY=VALUE" in *env, replacing an entry with the same KEY. */
+static void
+env_set (char ***env, const char *entry)
+{
+	size_t klen = strcspn (entry, "=");
+
+	for (size_t i = 0; *env && (*env)[i]; i++)
+		if (strncmp ((*env)[i], entry, klen) == 0 && (*env)[i][klen] == '=') {
+			free ((*env)[i]);
+			(*env)[i] = xstrdup (entry);
+			return;
+		}
+	strv_append (env, entry);
+}
+
+static bool
+env_has (char **env, const char *key)
+{
+	size_t klen = strlen (key);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp (env[i], key, klen) == 0 && env[i][klen] == '=')
+			return true;
+	return false;
+}
+
+/* The container's config.env (a JSON array of "K=V"), as the init read it. */
+static int
+load_env (const char *dir, char ***env, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/config.env", dir);
+	_cleanup_free_ char *text = NULL;
+	json_object *arr;
+	int ret = 0;
+
+	if (read_file (path, &text, NULL, err) < 0)
+		return -1;
+	arr = json_tokener_parse (text);
+	if (arr == NULL || !json_object_is_type (arr, json_type_array)) {
+		json_object_put (arr);
+		return lxcshim_fail (err, EINVAL, "%s: not a JSON array", path);
+	}
+	for (size_t i = 0; i < json_object_array_length (arr); i++) {
+		json_object *e = json_object_array_get_idx (arr, i);
+		const char *s = json_object_get_string (e);
+
+		if (!json_object_is_type (e, json_type_string) || *s == '\0' || *s == '=') {
+			ret = lxcshim_fail (err, EINVAL, "%s: entry %zu is not \"KEY=VALUE\"", path, i);
+			break;
+		}
+		if (strchr (s, '='))
+			env_set (env, s);
+		else {
+			/* "KEY" alone is an empty value, as the init has it. */
+			_cleanup_free_ char *kv = xasprintf ("%s=", s);
+			env_set (env, kv);
+		}
+	}
+	json_object_put (arr);
+	return ret;
+}
+
+/* config.env, HOME of the user unless set, then the caller's overrides. */
+static int
+build_env (const struct container *c, const struct lxcshim_exec_options *o, const struct lxcshim_user *u,
+           char ***env, lxcshim_error_t *err)
+{
+	if (load_env (c->dir, env, err) < 0)
+		return -1;
+	if (!env_has (*env, "HOME")) {
+		_cleanup_free_ char *home = xasprintf ("HOME=%s", u->home);
+		env_set (env, home);
+	}
+	for (size_t i = 0; o->env && o->env[i]; i++) {
+		const char *e = o->env[i];
+
+		if (strchr (e, '='))
+			env_set (env, e);
+		else if (getenv (e)) {
+			/* "KEY": the caller's value, or nothing. */
+			_cleanup_free_ char *kv = xasprintf ("%s=%s", e, getenv (e));
+			env_set (env, kv);
+		}
+	}
+	return 0;
+}
+
+static int
+check_options (const struct lxcshim_exec_options *o, lxcshim_error_t *err)
+{
+	if (o->argv == NULL || o->argv[0] == NULL)
+		return lxcshim_fail (err, EINVAL, "exec needs a command");
+	for (size_t i = 0; o->env && o->env[i]; i++)
+		if (parse_env_entry (o->env[i], err) < 0)
+			return -1;
+	if (o->user && *o->user && user_spec_check (o->user, err) < 0)
+		return -1;
+	if (o->workdir && o->workdir[0] != '/')
+		return lxcshim_fail_value (err, "working directory", o->workdir, "must be an absolute path");
+	return 0;
+}
+
+/* Waits for the attached process, forwarding what signal_fd delivers and,
+ * with a terminal, relaying it to the caller's fds. */
+static int
+wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal *tty, int *status,
+               lxcshim_error_t *err)
+{
+	_cleanup_close_ int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+	struct relay out = { .from = -1, .to = -1 }, in = { .from = -1, .to = -1 };
+
+	if (tty->master >= 0) {
+		out = (struct relay) { .from = tty->master, .to = o->stdio.out };
+		in = (struct relay) { .from = o->stdio.in, .to = tty->master };
+	}
+	while (pidfd >= 0) {
+		struct pollfd p[6] = { { .fd = pidfd, .events = POLLIN }, { .fd = o->signal_fd, .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		relay_poll (&out, &p[2], &p[3]);
+		relay_poll (&in, &p[4], &p[5]);
+		if (poll (p, ARRAY_SIZE (p), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return lxcshim_fail_errno (err, "poll");
+		}
+		relay_handle (&out, &p[2], &p[3]);
+		relay_handle (&in, &p[4], &p[5]);
+		if (p[0].revents)
+			break;
+		if (p[1].revents & POLLIN && read (o->signal_fd, &si, sizeof si) == sizeof si) {
+			if (si.ssi_signo == SIGWINCH)
+				terminal_resize (tty, o->stdio.out);
+			else
+				syscall (SYS_pidfd_send_signal, pidfd, (int) si.ssi_signo, NULL, 0);
+		}
+	}
+	while (waitpid (pid, status, 0) < 0) {
+		if (errno != EINTR)
+			return lxcshim_fail_errno (err, "waitpid %d", (int) pid);
+	}
+	relay_drain (&out);
+	return 0;
+}
+
+int
+lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_options *o, struct lxcshim_exit *exit,
+              lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+	_cleanup_strv_ char **env = NULL;
+	_cleanup_close_ int devnull = -1, rd = -1, wr = -1;
+	struct lxcshim_user user = { 0 };
+	struct terminal tty = TERMINAL_INIT;
+	int stdio_copy[3] = { -1, -1, -1 };
+	struct lxc_container *lc = NULL;
+	lxc_attach_options_t ao = LXC_ATTACH_OPTIONS_DEFAULT;
+	struct exec_payload payload;
+	struct exec_report r;
+	int pipefd[2], status, ret = -1;
+	pid_t pid = -1;
+
+	memset (exit, 0, sizeof *exit);
+	if (check_options (o, err) < 0 || container_open (d, id, &c, err) < 0 || container_load_state (&c, err) < 0)
+		return -1;
+	if (!c.init_alive)
+		return lxcshim_fail (err, ESRCH, "container %s is not running", id);
+	/* The process would join the frozen cgroup and hang there. */
+	if (streq (c.state.status, "paused"))
+		return lxcshim_fail (err, EBUSY, "container %s is paused: resume it first", id);
+	if (resolve_user (c.state.init_pid, o->user, &user, err) < 0)
+		return -1;
+	if (build_env (&c, o, &user, &env, err) < 0)
+		goto out;
+
+	devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0) {
+		lxcshim_fail_errno (err, "open /dev/null");
+		goto out;
+	}
+	if (pipe2 (pipefd, O_CLOEXEC) < 0) {
+		lxcshim_fail_errno (err, "pipe");
+		goto out;
+	}
+	rd = pipefd[0];
+	wr = pipefd[1];
+	payload = (struct exec_payload) { .argv = o->argv, .workdir = o->workdir, .report_fd = wr,
+		                            .stdio = { -1, -1, -1 } };
+
+	ao.attach_flags = LXC_ATTACH_DEFAULT | LXC_ATTACH_SETGROUPS;
+	ao.env_policy = LXC_ATTACH_CLEAR_ENV;
+	ao.extra_env_vars = env;
+	ao.uid = user.uid;
+	ao.gid = user.gid;
+	ao.groups.size = user.ngroups;
+	ao.groups.list = user.groups;
+	ao.initial_cwd = (char *) (o->workdir ? o->workdir : "/");
+	if (o->tty) {
+		if (terminal_open (&tty, o->stdio.out, err) < 0)
+			goto out;
+		ao.stdin_fd = ao.stdout_fd = ao.stderr_fd = tty.slave;
+		payload.tty = true;
+	} else {
+		/* Copies above 2: liblxc dup2()s its stdio over 0-2 first. */
+		ao.stdin_fd = ao.stdout_fd = ao.stderr_fd = devnull;
+		stdio_copy[0] = fcntl (o->stdio.in >= 0 ? o->stdio.in : devnull, F_DUPFD_CLOEXEC, 3);
+		stdio_copy[1] = fcntl (o->stdio.out >= 0 ? o->stdio.out : devnull, F_DUPFD_CLOEXEC, 3);
+		stdio_copy[2] = fcntl (o->stdio.err >= 0 ? o->stdio.err : devnull, F_DUPFD_CLOEXEC, 3);
+		if (stdio_copy[0] < 0 || stdio_copy[1] < 0 || stdio_copy[2] < 0) {
+			lxcshim_fail_errno (err, "dup");
+			goto out;
+		}
+		memcpy (payload.stdio, stdio_copy, sizeof stdio_copy);
+	}
+
+	if (container_lxc (&c, false, &lc, err) < 0)
+		goto out;
+	if (lc->attach (lc, exec_function, &payload, &ao, &pid) < 0 || pid <= 0) {
+		/* It may have stopped meanwhile. */
+		if (!lc->is_running (lc))
+			lxcshim_fail (err, ESRCH, "container %s is not running", id);
+		else
+			lxcshim_fail (err, EIO, "liblxc cannot attach to container %s", id);
+		goto out;
+	}
+	closep (&wr);
+	closep (&tty.slave);
+	if (wait_attached (pid, o, &tty, &status, err) < 0)
+		goto out;
+
+	if (read_all (rd, &r, sizeof r) == (ssize_t) sizeof r) {
+		const char *cmd = o->argv[0];
+
+		_cleanup_free_ char *ecmd = escape_for_message (cmd);
+
+		if (r.stage == STAGE_CHDIR) {
+			_cleanup_free_ char *edir = escape_for_message (o->workdir);
+			lxcshim_fail (err, r.error, "cannot change to working directory %s: %s", edir, strerror (r.error));
+			goto out;
+		}
+		if (r.error == ENOENT && !strchr (cmd, '/')) {
+			exit->exit_code = 127;
+			snprintf (exit->message, sizeof exit->message, "exec %s: executable file not found in $PATH", ecmd);
+		} else {
+			exit->exit_code = r.error == ENOENT || r.error == ENOTDIR ? 127 : 126;
+			snprintf (exit->message, sizeof exit->message, "exec %s: %s", ecmd, strerror (r.error));
+		}
+		ret = 0;
+		goto out;
+	}
+	exit->exit_code = exit_code_from_status (status);
+	ret = 0;
+out:
+	if (lc)
+		lxc_container_put (lc);
+	terminal_close (&tty);
+	for (int i = 0; i < 3; i++)
+		closep (&stdio_copy[i]);
+	user_release (&user);
+	return ret;
+}

@@ -1,0 +1,728 @@
+/* The lifecycle of existing containers: state, list, kill, stop, pause,
+ * resume, pids, stats, delete.  Every state.json change is made under the
+ * container lock (container.h); waiting is done on pidfds and inotify. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <lxc/lxccontainer.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "driver.h"
+#include "error.h"
+#include "oom.h"
+#include "parse.h"
+#include "util.h"
+
+/* How long stop waits for the supervisor to record the exit, and for a
+ * SIGKILLed init to go. */
+#define RECORD_TIMEOUT_MS 10000
+#define KILL_TIMEOUT_MS 30000
+/* How long delete waits for a stopping lxc-start to tear down. */
+#define MONITOR_TIMEOUT_S 5
+
+static int
+pidfd_send_signal (int pidfd, int sig)
+{
+	return (int) syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+static int
+pidfd_open (pid_t pid)
+{
+	return (int) syscall (SYS_pidfd_open, pid, 0);
+}
+
+static uint64_t
+now_ms (void)
+{
+	struct timespec ts;
+
+	clock_gettime (CLOCK_MONOTONIC, &ts);
+	return (uint64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until FD is readable; false on timeout (-1: none). */
+static bool
+wait_readable (int fd, int timeout_ms)
+{
+	uint64_t end = now_ms () + (timeout_ms > 0 ? timeout_ms : 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		int left = timeout_ms < 0 ? -1 : (int) (end > now_ms () ? end - now_ms () : 0);
+		int r = poll (&p, 1, left);
+		if (r > 0)
+			return true;
+		if (r == 0 || errno != EINTR)
+			return false;
+	}
+}
+
+static int
+not_running (const struct container *c, lxcshim_error_t *err)
+{
+	return lxcshim_fail (err, ESRCH, "container %s is not running", c->id);
+}
+
+/* Opens ID and loads the truth about it. */
+static int
+open_loaded (lxcshim_driver_t *d, const char *id, struct container *c, lxcshim_error_t *err)
+{
+	if (container_open (d, id, c, err) < 0)
+		return -1;
+	return container_load_state (c, err);
+}
+
+int
+lxcshim_state (lxcshim_driver_t *d, const char *id, char **json, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+
+	if (open_loaded (d, id, &c, err) < 0)
+		return -1;
+	*json = state_to_json (&c.state);
+	return 0;
+}
+
+bool
+lxcshim_is_running (lxcshim_driver_t *d, const char *id)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+
+	return open_loaded (d, id, &c, NULL) == 0 && c.init_alive;
+}
+
+/* ---- list ------------------------------------------------------------ */
+
+static int
+compare_info (const void *a, const void *b)
+{
+	const struct lxcshim_container_info *x = a, *y = b;
+	int r = strcmp (x->created, y->created);
+	return r ? r : strcmp (x->id, y->id);
+}
+
+static char *
+join_command (char *const *argv)
+{
+	struct buf b = { 0 };
+
+	for (size_t i = 0; argv && argv[i]; i++) {
+		if (i)
+			buf_puts (&b, " ");
+		buf_puts (&b, argv[i]);
+	}
+	return buf_steal (&b);
+}
+
+int
+lxcshim_list (lxcshim_driver_t *d, struct lxcshim_container_info **list, size_t *n, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *parent = xasprintf ("%s/containers", d->root);
+	struct lxcshim_container_info *v = NULL;
+	size_t count = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	*list = NULL;
+	*n = 0;
+	dir = opendir (parent);
+	if (dir == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return lxcshim_fail_errno (err, "open %s", parent);
+	}
+	while ((de = readdir (dir))) {
+		_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+		struct lxcshim_container_info *i;
+
+		if (de->d_name[0] == '.')
+			continue;
+		/* Half-made, half-deleted or foreign entries are not containers. */
+		if (open_loaded (d, de->d_name, &c, NULL) < 0)
+			continue;
+		v = xrealloc (v, (count + 1) * sizeof *v);
+		i = &v[count++];
+		i->id = xstrdup (c.id);
+		i->status = xstrdup (c.state.status);
+		i->init_pid = c.init_alive ? c.state.init_pid : 0;
+		i->created = xstrdup (c.state.created ? c.state.created : "");
+		i->command = join_command (c.state.command);
+		i->state_json = state_to_json (&c.state);
+	}
+	closedir (dir);
+	if (count)
+		qsort (v, count, sizeof *v, compare_info);
+	*list = v;
+	*n = count;
+	return 0;
+}
+
+void
+lxcshim_list_free (struct lxcshim_container_info *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free (list[i].id);
+		free (list[i].status);
+		free (list[i].created);
+		free (list[i].command);
+		free (list[i].state_json);
+	}
+	free (list);
+}
+
+/* ---- freezing -------------------------------------------------------- */
+
+/* liblxc's freeze/unfreeze; the caller holds the lock. */
+static int
+set_frozen (struct container *c, bool frozen, lxcshim_error_t *err)
+{
+	struct lxc_container *lc;
+	bool ok;
+
+	if (container_lxc (c, true, &lc, err) < 0)
+		return -1;
+	ok = frozen ? lc->freeze (lc) : lc->unfreeze (lc);
+	lxc_container_put (lc);
+	/* After writing THAWED liblxc reads the state back through the
+	 * monitor, which is gone already if a SIGKILL was pending. */
+	if (!ok && !frozen &&
+	    (!container_pid_alive (c->state.init_pid, c->state.init_start) || container_frozen (&c->state) == 0))
+		ok = true;
+	if (!ok)
+		return lxcshim_fail (err, EIO, "liblxc cannot %s container %s", frozen ? "freeze" : "thaw", c->id);
+	return 0;
+}
+
+static int
+pause_resume (lxcshim_driver_t *d, const char *id, bool pause, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+	bool paused;
+
+	if (container_open (d, id, &c, err) < 0 || container_lock (&c, err) < 0 || container_load_state (&c, err) < 0)
+		return -1;
+	if (!c.init_alive)
+		return not_running (&c, err);
+	paused = streq (c.state.status, "paused");
+	if (pause && paused)
+		return lxcshim_fail (err, EBUSY, "container %s is already paused", id);
+	if (!pause && !paused)
+		return lxcshim_fail (err, EBUSY, "container %s is not paused", id);
+	if (set_frozen (&c, pause, err) < 0)
+		return -1;
+	free (c.state.status);
+	c.state.status = xstrdup (pause ? "paused" : "running");
+	return container_save_state (&c, err);
+}
+
+int
+lxcshim_pause (lxcshim_driver_t *d, const char *id, lxcshim_error_t *err)
+{
+	return pause_resume (d, id, true, err);
+}
+
+int
+lxcshim_resume (lxcshim_driver_t *d, const char *id, lxcshim_error_t *err)
+{
+	return pause_resume (d, id, false, err);
+}
+
+/* ---- kill and stop --------------------------------------------------- */
+
+static int
+send_signal (const struct container *c, int pidfd, int sig, lxcshim_error_t *err)
+{
+	if (pidfd_send_signal (pidfd, sig) == 0)
+		return 0;
+	if (errno == ESRCH)
+		return not_running (c, err);
+	if (errno == EINVAL)
+		return lxcshim_fail (err, EINVAL, "invalid signal %d", sig);
+	return lxcshim_fail_errno (err, "cannot send signal %d to container %s", sig, c->id);
+}
+
+int
+lxcshim_kill (lxcshim_driver_t *d, const char *id, int sig, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+	_cleanup_close_ int pidfd = -1;
+
+	if (container_open (d, id, &c, err) < 0 || container_lock (&c, err) < 0 || container_load_state (&c, err) < 0)
+		return -1;
+	if (!c.init_alive)
+		return not_running (&c, err);
+	pidfd = container_init_pidfd (&c.state, err);
+	if (pidfd < 0)
+		return -1;
+	if (send_signal (&c, pidfd, sig, err) < 0)
+		return -1;
+	/* A frozen process dies of SIGKILL only once thawed.  state.json is
+	 * left to the supervisor, which records the death. */
+	if (sig == SIGKILL && streq (c.state.status, "paused"))
+		return set_frozen (&c, false, err);
+	return 0;
+}
+
+/* Thaws the container if it is frozen now (a pause may have come in
+ * since we looked). */
+static int
+thaw_if_frozen (struct container *c, lxcshim_error_t *err)
+{
+	_cleanup_error_ lxcshim_error_t lerr = NULL;
+	int ret = 0;
+
+	if (container_lock (c, &lerr) < 0)
+		return 0; /* deleted: nothing to thaw */
+	if (container_load_state (c, &lerr) == 0 && c->init_alive && streq (c->state.status, "paused"))
+		ret = set_frozen (c, false, err);
+	container_unlock (c);
+	return ret;
+}
+
+/* The init is gone; waits (bounded) for the supervisor to record the
+ * exit, or records it itself (128+SIG) when there is no supervisor any
+ * more.  SIG 0: we did not kill it, so the status is unknown. */
+static int
+wait_recorded (struct container *c, int sig, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/state.json", c->dir);
+	_cleanup_close_ int ino = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
+	_cleanup_close_ int sup = -1;
+	uint64_t end = now_ms () + RECORD_TIMEOUT_MS;
+	bool sup_alive = false;
+
+	if (ino < 0)
+		return lxcshim_fail_errno (err, "inotify_init1");
+	/* state.json is replaced by rename(); --rm removes the directory. */
+	if (inotify_add_watch (ino, c->dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR) < 0)
+		return errno == ENOENT ? 0 : lxcshim_fail_errno (err, "inotify_add_watch %s", c->dir);
+	if (c->state.supervisor_pid > 0) {
+		sup = pidfd_open (c->state.supervisor_pid);
+		sup_alive = sup >= 0 && container_pid_alive (c->state.supervisor_pid, c->state.supervisor_start);
+	}
+
+	while (sup_alive) {
+		struct state s;
+		struct pollfd p[2] = { { .fd = ino, .events = POLLIN }, { .fd = sup, .events = POLLIN } };
+		char buf[4096];
+		bool done;
+		int left = (int) (end > now_ms () ? end - now_ms () : 0);
+
+		if (state_read (path, &s, NULL) < 0)
+			return 0; /* removed (--rm): nothing left to record */
+		done = streq (s.status, "stopped");
+		state_release (&s);
+		if (done)
+			return 0;
+		if (left == 0)
+			return 0; /* the init is dead: the truth says stopped anyway */
+		if (poll (p, 2, left) < 0 && errno != EINTR)
+			return lxcshim_fail_errno (err, "poll");
+		while (read (ino, buf, sizeof buf) > 0)
+			;
+		if (p[1].revents)
+			sup_alive = false; /* look once more, then record it ourselves */
+	}
+
+	/* Nobody else will write it. */
+	if (container_lock (c, NULL) < 0 || container_load_state (c, NULL) < 0)
+		return 0;
+	if (sig != 0 && !c->supervisor_alive && !c->init_alive && !c->state.exited) {
+		free (c->state.status);
+		c->state.status = xstrdup ("stopped");
+		c->state.exited = true;
+		c->state.exit_code = 128 + sig;
+		c->state.oom_killed = false;
+		free (c->state.finished);
+		c->state.finished = rfc3339_now ();
+		if (container_save_state (c, err) < 0) {
+			container_unlock (c);
+			return -1;
+		}
+	}
+	container_unlock (c);
+	return 0;
+}
+
+/* C is open and unlocked.  Returns once the init is gone and recorded. */
+static int
+stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
+{
+	_cleanup_close_ int pidfd = -1;
+	int sig = timeout_s ? SIGTERM : SIGKILL;
+	bool paused;
+
+	if (container_lock (c, err) < 0 || container_load_state (c, err) < 0) {
+		container_unlock (c);
+		return -1;
+	}
+	if (!c->init_alive) {
+		bool starting = streq (c->state.status, "created");
+		container_unlock (c);
+		/* Stopping a stopped container is no error (docker's habit). */
+		return starting ? lxcshim_fail (err, EBUSY, "container %s is still starting", c->id) : 0;
+	}
+	paused = streq (c->state.status, "paused");
+	pidfd = container_init_pidfd (&c->state, NULL);
+	container_unlock (c);
+	if (pidfd < 0)
+		return wait_recorded (c, 0, err);
+
+	if (pidfd_send_signal (pidfd, sig) < 0 && errno != ESRCH)
+		return lxcshim_fail_errno (err, "cannot send signal %d to container %s", sig, c->id);
+	/* A frozen workload cannot act on SIGTERM (or die of SIGKILL). */
+	if (paused && thaw_if_frozen (c, err) < 0)
+		return -1;
+	if (sig != SIGKILL && !wait_readable (pidfd, (int) (timeout_s > INT_MAX / 1000 ? INT_MAX : timeout_s * 1000))) {
+		sig = SIGKILL;
+		if (pidfd_send_signal (pidfd, SIGKILL) < 0 && errno != ESRCH)
+			return lxcshim_fail_errno (err, "cannot send SIGKILL to container %s", c->id);
+		if (thaw_if_frozen (c, err) < 0)
+			return -1;
+	}
+	if (!wait_readable (pidfd, KILL_TIMEOUT_MS))
+		return lxcshim_fail (err, ETIMEDOUT, "container %s did not stop within %d s of SIGKILL", c->id,
+		                     KILL_TIMEOUT_MS / 1000);
+	return wait_recorded (c, sig, err);
+}
+
+int
+lxcshim_stop (lxcshim_driver_t *d, const char *id, unsigned timeout_s, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+
+	if (container_open (d, id, &c, err) < 0)
+		return -1;
+	return stop_container (&c, timeout_s, err);
+}
+
+/* ---- pids and stats -------------------------------------------------- */
+
+/* The directory whose cgroup.procs lists the payload: any v1 hierarchy
+ * will do (attached processes join them all), else the v2 one. */
+static const char *
+payload_dir (const struct state *s)
+{
+	static const char *const keys[] = { "pids", "freezer", "memory", "cpuacct", "cpu", "devices", "unified" };
+
+	for (size_t i = 0; i < ARRAY_SIZE (keys); i++) {
+		const char *dir = kv_get (s->cgroups, s->n_cgroups, keys[i]);
+		if (dir)
+			return dir;
+	}
+	return s->n_cgroups ? s->cgroups[0].value : NULL;
+}
+
+static void
+push_pid (pid_t **v, size_t *n, pid_t pid)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i] == pid)
+			return;
+	*v = xrealloc (*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = pid;
+}
+
+/* cgroup.procs of DIR and of its children (on v2, attached processes sit
+ * in a child: lxc.payload.NAME/.lxc). */
+static int
+collect_pids (const char *dir, pid_t **v, size_t *n, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/cgroup.procs", dir);
+	_cleanup_free_ char *text = NULL;
+	char *save = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	if (read_file (path, &text, NULL, err) < 0)
+		return -1;
+	for (char *tok = strtok_r (text, "\n", &save); tok; tok = strtok_r (NULL, "\n", &save))
+		push_pid (v, n, (pid_t) strtol (tok, NULL, 10));
+	d = opendir (dir);
+	if (d == NULL)
+		return 0;
+	while ((de = readdir (d))) {
+		_cleanup_free_ char *child = NULL;
+		if (de->d_type != DT_DIR || streq (de->d_name, ".") || streq (de->d_name, ".."))
+			continue;
+		child = xasprintf ("%s/%s", dir, de->d_name);
+		collect_pids (child, v, n, NULL);
+	}
+	closedir (d);
+	return 0;
+}
+
+static int
+compare_pid (const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+	return (x > y) - (x < y);
+}
+
+/* The last NSpid of /proc/PID/status: the pid in the innermost namespace. */
+static pid_t
+ns_pid_of (pid_t pid)
+{
+	_cleanup_free_ char *path = xasprintf ("/proc/%d/status", (int) pid);
+	_cleanup_free_ char *text = NULL;
+	char *line, *end;
+	pid_t last = 0;
+
+	if (read_file (path, &text, NULL, NULL) < 0)
+		return 0;
+	line = strstr (text, "\nNSpid:");
+	if (line == NULL)
+		return 0;
+	line += 7;
+	for (;;) {
+		long v = strtol (line, &end, 10);
+		if (end == line)
+			break;
+		last = (pid_t) v;
+		line = end;
+	}
+	return last;
+}
+
+static void
+command_of (pid_t pid, char *out, size_t size)
+{
+	_cleanup_free_ char *path = xasprintf ("/proc/%d/cmdline", (int) pid);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (read_file (path, &text, &len, NULL) == 0 && len > 0) {
+		while (len > 0 && text[len - 1] == '\0')
+			len--;
+		for (size_t i = 0; i < len; i++)
+			if (text[i] == '\0')
+				text[i] = ' ';
+		snprintf (out, size, "%.*s", (int) len, text);
+		return;
+	}
+	/* Kernel threads and zombies have no command line: [comm]. */
+	free (path);
+	free (text);
+	text = NULL;
+	path = xasprintf ("/proc/%d/comm", (int) pid);
+	if (read_file (path, &text, &len, NULL) == 0) {
+		text[strcspn (text, "\n")] = '\0';
+		snprintf (out, size, "[%s]", text);
+	}
+}
+
+int
+lxcshim_pids (lxcshim_driver_t *d, const char *id, struct lxcshim_process **procs, size_t *n, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+	_cleanup_free_ pid_t *pids = NULL;
+	struct lxcshim_process *v;
+	const char *dir;
+	size_t count = 0;
+
+	*procs = NULL;
+	*n = 0;
+	if (open_loaded (d, id, &c, err) < 0)
+		return -1;
+	if (!c.init_alive)
+		return not_running (&c, err);
+	dir = payload_dir (&c.state);
+	if (dir == NULL)
+		return lxcshim_fail (err, EINVAL, "state.json of %s records no cgroup", id);
+	if (collect_pids (dir, &pids, &count, err) < 0)
+		return -1;
+	if (count)
+		qsort (pids, count, sizeof *pids, compare_pid);
+	v = xzalloc (count * sizeof *v);
+	for (size_t i = 0; i < count; i++) {
+		v[i].pid = pids[i];
+		v[i].ns_pid = ns_pid_of (pids[i]);
+		command_of (pids[i], v[i].command, sizeof v[i].command);
+	}
+	*procs = v;
+	*n = count;
+	return 0;
+}
+
+/* A number from DIR/FILE: its first line, or the value after "KEY " in
+ * it when key is given.  "max" (v2) and v1's "no limit" (2^63 rounded
+ * down to a page) are LXCSHIM_UNLIMITED.  0 if unreadable. */
+static uint64_t
+read_cg (const char *dir, const char *file, const char *key)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	const char *p;
+	uint64_t v;
+
+	if (dir == NULL)
+		return 0;
+	path = xasprintf ("%s/%s", dir, file);
+	if (read_file (path, &text, NULL, NULL) < 0)
+		return 0;
+	p = text;
+	if (key) {
+		size_t klen = strlen (key);
+		for (p = text; p; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
+			if (strncmp (p, key, klen) == 0 && p[klen] == ' ')
+				break;
+		if (p == NULL)
+			return 0;
+		p += klen + 1;
+	}
+	if (strncmp (p, "max", 3) == 0)
+		return LXCSHIM_UNLIMITED;
+	v = strtoull (p, NULL, 10);
+	return v >= (UINT64_C (1) << 62) ? LXCSHIM_UNLIMITED : v;
+}
+
+int
+lxcshim_stats (lxcshim_driver_t *d, const char *id, struct lxcshim_stats *st, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+	const struct kv *cg;
+	size_t ncg;
+	const char *mem, *cpuacct, *pids, *unified;
+
+	memset (st, 0, sizeof *st);
+	if (open_loaded (d, id, &c, err) < 0)
+		return -1;
+	if (!c.init_alive)
+		return not_running (&c, err);
+	cg = c.state.cgroups;
+	ncg = c.state.n_cgroups;
+	mem = kv_get (cg, ncg, "memory");
+	cpuacct = kv_get (cg, ncg, "cpuacct");
+	pids = kv_get (cg, ncg, "pids");
+	unified = kv_get (cg, ncg, "unified");
+
+	if (mem) {
+		_cleanup_free_ char *path = xasprintf ("%s/memory.oom_control", mem);
+		_cleanup_free_ char *text = NULL;
+
+		st->memory_usage = read_cg (mem, "memory.usage_in_bytes", NULL);
+		st->memory_limit = read_cg (mem, "memory.limit_in_bytes", NULL);
+		st->memory_max_usage = read_cg (mem, "memory.max_usage_in_bytes", NULL);
+		if (read_file (path, &text, NULL, NULL) == 0)
+			st->oom_kills = oom_parse_kill_count (text);
+	} else if (unified) {
+		st->memory_usage = read_cg (unified, "memory.current", NULL);
+		st->memory_limit = read_cg (unified, "memory.max", NULL);
+		st->memory_max_usage = read_cg (unified, "memory.peak", NULL);
+		st->oom_kills = read_cg (unified, "memory.events", "oom_kill");
+	}
+	if (st->memory_limit == 0)
+		st->memory_limit = LXCSHIM_UNLIMITED;
+
+	if (cpuacct)
+		st->cpu_usage_ns = read_cg (cpuacct, "cpuacct.usage", NULL);
+	else if (unified)
+		st->cpu_usage_ns = read_cg (unified, "cpu.stat", "usage_usec") * 1000;
+
+	if (pids == NULL)
+		pids = unified;
+	st->pids_current = read_cg (pids, "pids.current", NULL);
+	st->pids_limit = read_cg (pids, "pids.max", NULL);
+	if (st->pids_limit == 0)
+		st->pids_limit = LXCSHIM_UNLIMITED;
+	return 0;
+}
+
+/* ---- delete ---------------------------------------------------------- */
+
+/* Does DIR or a child cgroup hold a process? */
+static bool
+cgroup_populated (const char *dir)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+
+	collect_pids (dir, &pids, &n, NULL);
+	return n > 0;
+}
+
+/* Removes what a SIGKILLed lxc-start leaves: lxc.payload.NAME and
+ * lxc.monitor.NAME next to each recorded payload cgroup, NAME being what
+ * follows "lxc.payload." there (lxc may have added a suffix).  Nothing is
+ * removed while any of them holds a process: then it belongs to a live
+ * container (ours still stopping, or a later one that took the name). */
+static int
+remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
+{
+	struct state *s = &c->state;
+	struct lxc_container *lc;
+	char **dirs = NULL;
+	int ret = 0;
+
+	/* Our own lxc-start may still be tearing down: let it finish. */
+	if (container_lxc (c, false, &lc, NULL) == 0) {
+		if (lc->is_running (lc))
+			lc->wait (lc, "STOPPED", MONITOR_TIMEOUT_S);
+		lxc_container_put (lc);
+	}
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const char *path = s->cgroups[i].value;
+		const char *base = strrchr (path, '/');
+
+		if (base == NULL || strncmp (base, "/lxc.payload.", 13) != 0 || base[13] == '\0')
+			continue;
+		strv_append (&dirs, path);
+		strv_push (&dirs, xasprintf ("%.*s/lxc.monitor.%s", (int) (base - path), path, base + 13));
+	}
+	for (size_t i = 0; dirs && dirs[i]; i++)
+		if (cgroup_populated (dirs[i]))
+			goto out;
+	for (size_t i = 0; dirs && dirs[i] && ret == 0; i++)
+		ret = cgroup_remove (dirs[i], err);
+out:
+	strv_free (dirs);
+	return ret;
+}
+
+int
+lxcshim_delete (lxcshim_driver_t *d, const char *id, bool force, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+	_cleanup_error_ lxcshim_error_t lerr = NULL;
+
+	if (container_open (d, id, &c, err) < 0 || container_lock (&c, err) < 0 || container_load_state (&c, err) < 0)
+		return -1;
+	if (c.init_alive || streq (c.state.status, "created")) {
+		if (!force)
+			return lxcshim_fail (err, EBUSY, "container %s is %s: stop it first or use delete -f", id,
+			                     c.state.status);
+		container_unlock (&c);
+		if (stop_container (&c, 0, err) < 0)
+			return -1;
+		if (container_lock (&c, &lerr) < 0 || container_load_state (&c, &lerr) < 0) {
+			/* A --rm supervisor removed it: that is what we want. */
+			if (lerr->status == ENOENT)
+				return 0;
+			return lxcshim_fail (err, lerr->status, "%s", lerr->msg);
+		}
+		if (c.init_alive)
+			return lxcshim_fail (err, EBUSY, "container %s is still running", id);
+	}
+	/* Cgroups first: if they cannot go, the record stays for a retry. */
+	if (remove_leaked_cgroups (&c, err) < 0)
+		return lxcshim_error_prefix (err, "cannot delete container %s", id);
+	if (rm_rf (c.dir, err) < 0)
+		return lxcshim_error_prefix (err, "cannot delete container %s", id);
+	return 0;
+}
+
+int
+lxcshim_parse_signal (const char *s, int *sig, lxcshim_error_t *err)
+{
+	return parse_signal (s, sig, err);
+}
