@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "command.h"
 #include "container.h"
 #include "terminal.h"
 #include "error.h"
@@ -31,7 +32,6 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 extern char **environ;
 
@@ -51,56 +51,6 @@ struct exec_payload {
 	int stdio[3]; /* installed by exec_function, see below */
 };
 
-/* execvp without glibc's fallback of running ENOEXEC files with /bin/sh,
- * the same rules as lxcshim-init.  Runs in the container; returns errno. */
-static int
-exec_command (char *const *argv)
-{
-	const char *name = argv[0], *path, *p;
-	bool eacces = false;
-
-	if (*name == '\0')
-		return ENOENT;
-	if (strchr (name, '/')) {
-		execve (name, argv, environ);
-		return errno;
-	}
-	path = getenv ("PATH");
-	if (path == NULL)
-		path = DEFAULT_PATH;
-	for (p = path;; p++) {
-		const char *end = strchrnul (p, ':');
-		size_t dlen = end - p;
-		char full[PATH_MAX];
-
-		if (dlen + 1 + strlen (name) + 1 <= sizeof full) {
-			if (dlen == 0)
-				snprintf (full, sizeof full, "%s", name);
-			else
-				snprintf (full, sizeof full, "%.*s/%s", (int) dlen, p, name);
-			execve (full, argv, environ);
-			switch (errno) {
-			case EACCES:
-				eacces = true;
-				break;
-			case ENOENT:
-			case ENOTDIR:
-			case ESTALE:
-			case ENODEV:
-			case ETIMEDOUT:
-			case ELOOP:
-			case ENAMETOOLONG:
-				break;
-			default:
-				return errno;
-			}
-		}
-		p = end;
-		if (*p == '\0')
-			break;
-	}
-	return eacces ? EACCES : ENOENT;
-}
 
 static void
 report (int fd, int stage, int error)
@@ -139,9 +89,9 @@ exec_function (void *data)
 		ioctl (STDIN_FILENO, TIOCSCTTY, 0);
 	}
 	reset_signals ();
-	e = exec_command (p->argv);
+	e = command_exec (p->argv);
 	report (p->report_fd, STAGE_EXEC, e);
-	return e == ENOENT || e == ENOTDIR ? 127 : 126;
+	return e == ENOENT || e == ENOTDIR ? 127 : 126; /* as command_failure () */
 }
 
 /* Opens PATH with "/" and symlinks resolved inside ROOT (the container's
@@ -410,22 +360,12 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 		goto out;
 
 	if (read_all (rd, &r, sizeof r) == (ssize_t) sizeof r) {
-		const char *cmd = o->argv[0];
-
-		_cleanup_free_ char *ecmd = escape_for_message (cmd);
-
 		if (r.stage == STAGE_CHDIR) {
 			_cleanup_free_ char *edir = escape_for_message (o->workdir);
 			lxcshim_fail (err, r.error, "cannot change to working directory %s: %s", edir, strerror (r.error));
 			goto out;
 		}
-		if (r.error == ENOENT && !strchr (cmd, '/')) {
-			exit->exit_code = 127;
-			snprintf (exit->message, sizeof exit->message, "exec %s: executable file not found in $PATH", ecmd);
-		} else {
-			exit->exit_code = r.error == ENOENT || r.error == ENOTDIR ? 127 : 126;
-			snprintf (exit->message, sizeof exit->message, "exec %s: %s", ecmd, strerror (r.error));
-		}
+		exit->exit_code = command_failure (o->argv[0], r.error, exit->message, sizeof exit->message);
 		ret = 0;
 		goto out;
 	}

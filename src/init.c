@@ -30,6 +30,7 @@
 #include <termios.h>
 
 #include "error.h"
+#include "command.h"
 #include "protocol.h"
 #include "user.h"
 #include "util.h"
@@ -38,7 +39,7 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH COMMAND_DEFAULT_PATH
 
 extern char **environ;
 
@@ -312,58 +313,6 @@ setgroups_denied (void)
 	return n > 0 && strncmp (buf, "deny", 4) == 0;
 }
 
-/* execvp without glibc's habit of running ENOEXEC files with /bin/sh:
- * docker and runc do not do that either.  Returns errno. */
-static int
-exec_command (char **argv)
-{
-	const char *name = argv[0];
-	const char *path, *p;
-	bool eacces = false;
-
-	if (*name == '\0')
-		return ENOENT;
-	if (strchr (name, '/')) {
-		execve (name, argv, environ);
-		return errno;
-	}
-	path = getenv ("PATH");
-	if (path == NULL)
-		path = DEFAULT_PATH;
-	for (p = path;; p++) {
-		const char *end = strchrnul (p, ':');
-		size_t dlen = end - p;
-		char full[PATH_MAX];
-
-		/* An empty entry is the current directory, as execvp has it. */
-		if (dlen + 1 + strlen (name) + 1 <= sizeof full) {
-			if (dlen == 0)
-				snprintf (full, sizeof full, "%s", name);
-			else
-				snprintf (full, sizeof full, "%.*s/%s", (int) dlen, p, name);
-			execve (full, argv, environ);
-			switch (errno) {
-			case EACCES:
-				eacces = true;
-				break;
-			case ENOENT:
-			case ENOTDIR:
-			case ESTALE:
-			case ENODEV:
-			case ETIMEDOUT:
-			case ELOOP:
-			case ENAMETOOLONG:
-				break;
-			default:
-				return errno;
-			}
-		}
-		p = end;
-		if (*p == '\0')
-			break;
-	}
-	return eacces ? EACCES : ENOENT;
-}
 
 /* True if the supplementary groups are already exactly u's. */
 static bool
@@ -413,7 +362,7 @@ run_workload (char **argv, const struct lxcshim_user *u, bool tty, int report_fd
 	if (getuid () != u->uid && setuid (u->uid) < 0)
 		child_report (report_fd, STAGE_SETUID, errno);
 	reset_signals ();
-	child_report (report_fd, STAGE_EXEC, exec_command (argv));
+	child_report (report_fd, STAGE_EXEC, command_exec (argv));
 }
 
 /* Turns a report from the child into FAIL and the matching exit code. */
@@ -433,11 +382,11 @@ fail_workload (const struct child_report *r, const char *cmd, const struct lxcsh
 	default:
 		break;
 	}
-	if (r->error == ENOENT && !strchr (cmd, '/'))
-		fail (127, "exec %s: executable file not found in $PATH", cmd);
-	if (r->error == ENOENT || r->error == ENOTDIR)
-		fail (127, "exec %s: %s", cmd, strerror (r->error));
-	fail (126, "exec %s: %s", cmd, strerror (r->error));
+	{
+		char msg[LXCSHIM_MSG_MAX - 16];
+		int code = command_failure (cmd, r->error, msg, sizeof msg);
+		fail (code, "%s", msg);
+	}
 }
 
 static pid_t

@@ -408,6 +408,42 @@ _t_cleanup() {
 	exit "$_t_rc"
 }
 
+# ---- background runs for the lifecycle tests ---------------------------------
+
+# start_bg NAME [RUN-OPTION...] -- CMD...: a background `run` ($! is
+# lxcshim itself), output in $TMPD/NAME.out/.err; sets BGP; waits
+# (bounded) until the container runs.
+start_bg() {
+	_sn=$1
+	shift
+	"$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" run --name "$_sn" "$@" > "$TMPD/$_sn.out" 2> "$TMPD/$_sn.err" &
+	BGP=$!
+	record_pid "$BGP"
+	wait_running "$_sn"
+}
+
+# bg_rc: waits for the background run and sets RC to its status (not in
+# a $(subshell): only this shell can wait for it).
+bg_rc() {
+	RC=0
+	wait "$BGP" 2> /dev/null || RC=$?
+}
+
+# xrun WANT DESC CMD...: checks CMD's status; output in $TMPD/out, err.
+xrun() {
+	_want=$1
+	_desc=$2
+	shift 2
+	"$@" > "$TMPD/out" 2> "$TMPD/err"
+	_rc=$?
+	if [ "$_rc" = "$_want" ]; then
+		pass "$_desc"
+	else
+		fail "$_desc" "expected status $_want, got $_rc" "stdout: $(cat "$TMPD/out")" "stderr: $(cat "$TMPD/err")"
+	fi
+}
+
+
 _t_on_exit() {
 	_t_rc0=$?
 	# Every script must end with all its containers gone: one last test.

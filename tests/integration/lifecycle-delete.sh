@@ -3,33 +3,6 @@
 # one unless -f, which kills it first; never touches other containers.
 . "${TESTS_LIB:?}"
 
-start_bg() {
-	_sn=$1
-	shift
-	"$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" run --name "$_sn" "$@" > "$TMPD/$_sn.out" 2> "$TMPD/$_sn.err" &
-	BGP=$!
-	record_pid "$BGP"
-	wait_running "$_sn"
-}
-
-bg_rc() {
-	RC=0
-	wait "$BGP" 2> /dev/null || RC=$?
-}
-
-xrun() {
-	_want=$1
-	_desc=$2
-	shift 2
-	"$@" > "$TMPD/out" 2> "$TMPD/err"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then
-		pass "$_desc"
-	else
-		fail "$_desc" "expected status $_want, got $_rc" "stdout: $(cat "$TMPD/out")" "stderr: $(cat "$TMPD/err")"
-	fi
-}
-
 # ---- a stopped container ------------------------------------------------------------
 n=$(new_name)
 lx run --name "$n" -- true > /dev/null 2>&1

@@ -3,33 +3,6 @@
 # its environment, user, working directory, stdio and exit statuses.
 . "${TESTS_LIB:?}"
 
-# start_bg NAME [RUN-OPTION...] -- CMD...: a background `run`, its output
-# in $TMPD/NAME.out/.err; sets BGP; waits (bounded) until it runs.
-start_bg() {
-	_sn=$1
-	shift
-	# Not through lx(): $! must be lxcshim itself, not a subshell.
-	"$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" run --name "$_sn" "$@" > "$TMPD/$_sn.out" 2> "$TMPD/$_sn.err" &
-	BGP=$!
-	record_pid "$BGP"
-	wait_running "$_sn"
-}
-
-# xrun WANT DESC CMD...: runs CMD, stdout/stderr to $TMPD/out and
-# $TMPD/err, and checks its status.
-xrun() {
-	_want=$1
-	_desc=$2
-	shift 2
-	"$@" > "$TMPD/out" 2> "$TMPD/err"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then
-		pass "$_desc"
-	else
-		fail "$_desc" "expected status $_want, got $_rc" "stdout: $(cat "$TMPD/out")" "stderr: $(cat "$TMPD/err")"
-	fi
-}
-
 n=$(new_name)
 if ! start_bg "$n" -e LXT_A=from-run -e LXT_B=kept -- sleep 1000; then
 	fail "the container starts" "$(cat "$TMPD/$n.err")"

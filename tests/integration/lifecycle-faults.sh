@@ -4,33 +4,6 @@
 # SIGKILLed lxc-start, whose cgroups LXC leaks; a delete racing readers.
 . "${TESTS_LIB:?}"
 
-start_bg() {
-	_sn=$1
-	shift
-	"$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" run --name "$_sn" "$@" > "$TMPD/$_sn.out" 2> "$TMPD/$_sn.err" &
-	BGP=$!
-	record_pid "$BGP"
-	wait_running "$_sn"
-}
-
-bg_rc() {
-	RC=0
-	wait "$BGP" 2> /dev/null || RC=$?
-}
-
-xrun() {
-	_want=$1
-	_desc=$2
-	shift 2
-	"$@" > "$TMPD/out" 2> "$TMPD/err"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then
-		pass "$_desc"
-	else
-		fail "$_desc" "expected status $_want, got $_rc" "stdout: $(cat "$TMPD/out")" "stderr: $(cat "$TMPD/err")"
-	fi
-}
-
 lx_status() {
 	lx state "$1" 2> /dev/null | sed -n 's/^ *"status": "\(.*\)",$/\1/p'
 }

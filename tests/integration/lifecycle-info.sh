@@ -3,28 +3,6 @@
 # stopped containers, in text and JSON.
 . "${TESTS_LIB:?}"
 
-start_bg() {
-	_sn=$1
-	shift
-	"$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" run --name "$_sn" "$@" > "$TMPD/$_sn.out" 2> "$TMPD/$_sn.err" &
-	BGP=$!
-	record_pid "$BGP"
-	wait_running "$_sn"
-}
-
-xrun() {
-	_want=$1
-	_desc=$2
-	shift 2
-	"$@" > "$TMPD/out" 2> "$TMPD/err"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then
-		pass "$_desc"
-	else
-		fail "$_desc" "expected status $_want, got $_rc" "stdout: $(cat "$TMPD/out")" "stderr: $(cat "$TMPD/err")"
-	fi
-}
-
 # py CODE FILE: runs python on a JSON file (skips when there is none).
 have_py() {
 	[ -n "$T_PYTHON" ]

@@ -4,39 +4,6 @@
 # paused containers without hanging.
 . "${TESTS_LIB:?}"
 
-# start_bg NAME [RUN-OPTION...] -- CMD...: a background `run` ($! is
-# lxcshim itself), output in $TMPD/NAME.out/.err; sets BGP; waits
-# (bounded) until the container runs.
-start_bg() {
-	_sn=$1
-	shift
-	"$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" run --name "$_sn" "$@" > "$TMPD/$_sn.out" 2> "$TMPD/$_sn.err" &
-	BGP=$!
-	record_pid "$BGP"
-	wait_running "$_sn"
-}
-
-# bg_rc: waits for the background run and sets RC to its status (not in
-# a $(subshell): only this shell can wait for it).
-bg_rc() {
-	RC=0
-	wait "$BGP" 2> /dev/null || RC=$?
-}
-
-# xrun WANT DESC CMD...: checks CMD's status; output in $TMPD/out, err.
-xrun() {
-	_want=$1
-	_desc=$2
-	shift 2
-	"$@" > "$TMPD/out" 2> "$TMPD/err"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then
-		pass "$_desc"
-	else
-		fail "$_desc" "expected status $_want, got $_rc" "stdout: $(cat "$TMPD/out")" "stderr: $(cat "$TMPD/err")"
-	fi
-}
-
 # wait_count FILE ERE N: bounded poll until N lines of FILE match.
 wait_count() {
 	_i=0
