@@ -5,6 +5,8 @@
 
 lib=${LIBLXCSHIM:?}
 src=${TOP_SRCDIR:?}
+# A sanitized library needs its runtime linked into the program too.
+cflags=${EXAMPLE_CFLAGS:-}
 
 # Only the lxcshim_ API leaves the library.
 others=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^lxcshim_' | grep -v '^_' || true)
@@ -15,7 +17,7 @@ is "$soname" "liblxcshim.so.0" "versioned soname"
 
 flags=$(pkg-config --cflags --libs lxcshim 2>&1)
 like "$flags" "-llxcshim" "pkg-config knows lxcshim"
-ok "example builds with pkg-config" ${CC:-cc} -Wall -Wextra -Werror -o "$TMPD/embed" "$src/examples/embed.c" $flags
+ok "example builds with pkg-config" ${CC:-cc} $cflags -Wall -Wextra -Werror -o "$TMPD/embed" "$src/examples/embed.c" $flags
 
 out=$("$TMPD/embed" --root "$ROOT" --lxcpath "$LXCPATH" -- /bin/sh -c 'exit 3')
 like "$out" "^driver lxc-[0-9]" "driver name is lxc-<version>"
@@ -25,7 +27,7 @@ like "$out" "exit code 3, oom_killed false, oom fd readable no" "exit code, no O
 out=$("$TMPD/embed" -m 32m --root "$ROOT" --lxcpath "$LXCPATH" -- /bin/sh -c 'tail /dev/zero')
 like "$out" "exit code 137, oom_killed true, oom fd readable yes" "OOM: 137, oom_killed, the hook's fd became readable"
 
-ok "threads program builds" ${CC:-cc} -Wall -Wextra -Werror -pthread -o "$TMPD/threads" "$src/tests/integration/threads.c" $flags
+ok "threads program builds" ${CC:-cc} $cflags -Wall -Wextra -Werror -pthread -o "$TMPD/threads" "$src/tests/integration/threads.c" $flags
 out=$("$TMPD/threads" "$ROOT" "$LXCPATH" 2>&1)
 rc=$?
 is "$rc" 0 "4 containers from 4 threads each report their own status"
