@@ -1,8 +1,9 @@
 #!/bin/sh
-# The whole test suite: unit and integration tests against real containers,
-# once in a normal build and once under AddressSanitizer + UBSan, then the
-# embedding example.  Must run as root on a host with LXC (scripts/install-deps.sh).
-# Prints "N passed, N failed" last.
+# The whole test suite: unit and integration tests against real containers
+# (the embedding example and pkg-config included), once in a normal build
+# and once under AddressSanitizer + UBSan, then `make distcheck`.  Must run
+# as root on a host with LXC (scripts/install-deps.sh).  Prints
+# "N passed, N failed" last.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,13 @@ build build-asan --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 check build-asan
 
 pass=0 fail=0
+# The tarball builds, installs, passes its own checks and uninstalls cleanly.
+if (cd build && make -s distcheck > distcheck.log 2>&1); then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	tail -n 40 build/distcheck.log
+fi
 for log in build/test-suite.log build-asan/test-suite.log; do
 	[ -f "$log" ] || { fail=$((fail + 1)); continue; }
 	p=$(sed -n 's/^# PASS: *//p' "$log" | head -n1)
