@@ -83,6 +83,24 @@ cgroup_memory_is_v2 (void)
 	return !is_fs (CGROUP_ROOT "/memory", CGROUP_SUPER_MAGIC);
 }
 
+char *
+cgroup_lxc_sibling (const char *dir, const char *kind)
+{
+	const char *base = strrchr (dir, '/'), *name;
+
+	if (base == NULL)
+		return NULL;
+	if (strncmp (base, "/lxc.payload.", 13) == 0)
+		name = base + 13;
+	else if (strncmp (base, "/lxc.monitor.", 13) == 0)
+		name = base + 13;
+	else
+		return NULL;
+	if (*name == '\0')
+		return NULL;
+	return xasprintf ("%.*s/lxc.%s.%s", (int) (base - dir), dir, kind, name);
+}
+
 int
 cgroup_remove (const char *dir, lxcshim_error_t *err)
 {

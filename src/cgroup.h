@@ -25,6 +25,12 @@ const char *cgroup_unified_mount (void);
 /* True if the memory controller is on cgroup2 (no v1 memory hierarchy). */
 bool cgroup_memory_is_v2 (void);
 
+/* For lxc's ".../lxc.payload.NAME" or ".../lxc.monitor.NAME", the
+ * sibling ".../lxc.KIND.NAME" (KIND "payload" or "monitor"); NULL for any
+ * other path.  NAME is taken from the path, never computed: lxc may have
+ * suffixed it. */
+char *cgroup_lxc_sibling (const char *dir, const char *kind);
+
 /* Removes DIR and any child cgroups; ENOENT counts as success. */
 int cgroup_remove (const char *dir, lxcshim_error_t *err);
 

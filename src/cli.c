@@ -317,23 +317,6 @@ cmd_version (struct globals *g, int argc, char **argv)
 
 /* ---- lifecycle commands: exit 1 on error (exec: 125) ----------------- */
 
-/* S for a one-line message: control characters as \xNN. */
-static const char *
-one_line (const char *s, char *buf, size_t size)
-{
-	size_t j = 0;
-
-	for (; *s && j + 5 < size; s++) {
-		unsigned char ch = (unsigned char) *s;
-		if (ch < 0x20 || ch == 0x7f)
-			j += snprintf (buf + j, size - j, "\\x%02x", ch);
-		else
-			buf[j++] = (char) ch;
-	}
-	buf[j] = '\0';
-	return buf;
-}
-
 static lxcshim_driver_t *
 open_driver (struct globals *g, int code)
 {
@@ -352,14 +335,13 @@ static int
 parse_id_args (int argc, char **argv, const char *shortopts, const struct option *longopts, const char *usage_line,
                bool (*on_opt) (int c, const char *arg, void *data), void *data, int npos_min, int npos_max)
 {
-	char buf[256];
 	int c;
 
 	optind = 0; /* 0: getopt re-reads the ordering ("+" or not) */
 	opterr = 0;
 	while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			die (1, "invalid option \"%s\": usage: lxcshim %s", one_line (argv[optind - 1], buf, sizeof buf),
+			die (1, "invalid option \"%s\": usage: lxcshim %s", argv[optind - 1],
 			     usage_line);
 		if (!on_opt (c, optarg, data))
 			die (1, "usage: lxcshim %s", usage_line);
@@ -478,7 +460,7 @@ cmd_kill (struct globals *g, int argc, char **argv)
 static bool
 stop_opt (int c, const char *arg, void *data)
 {
-	char buf[256], *end;
+	char *end;
 	unsigned long v;
 
 	if (c != 't')
@@ -486,7 +468,7 @@ stop_opt (int c, const char *arg, void *data)
 	errno = 0;
 	v = strtoul (arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || *end || errno || v > 86400)
-		die (1, "invalid timeout \"%s\": expected whole seconds, 0-86400", one_line (arg, buf, sizeof buf));
+		die (1, "invalid timeout \"%s\": expected whole seconds, 0-86400", arg);
 	*(unsigned *) data = (unsigned) v;
 	return true;
 }
@@ -668,7 +650,6 @@ cmd_exec (struct globals *g, int argc, char **argv)
 	struct lxcshim_exit exit_info;
 	char **env;
 	size_t nenv = 0;
-	char buf[256];
 	int c;
 
 	env = calloc (argc + 1, sizeof (char *));
@@ -696,7 +677,7 @@ cmd_exec (struct globals *g, int argc, char **argv)
 			break;
 		default:
 			die (EXIT_LXCSHIM, "invalid option \"%s\": usage: lxcshim %s",
-			     one_line (argv[optind - 1], buf, sizeof buf), usage_line);
+			     argv[optind - 1], usage_line);
 		}
 	}
 	if (argc - optind < 2)

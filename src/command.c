@@ -71,5 +71,11 @@ command_failure (const char *cmd, int error, char *msg, size_t size)
 		snprintf (msg, size, "exec %s: executable file not found in $PATH", q);
 	else
 		snprintf (msg, size, "exec %s: %s", q, strerror (error));
+	return command_exit_code (error);
+}
+
+int
+command_exit_code (int error)
+{
 	return error == ENOENT || error == ENOTDIR ? 127 : 126;
 }

@@ -11,6 +11,10 @@
  * (docker and runc do not do that either).  Returns errno on failure. */
 int command_exec (char *const *argv);
 
+/* 127 when exec failed with ERROR because the command is not there, else
+ * 126: it is there but cannot be executed. */
+int command_exit_code (int error);
+
 /* The status and the one-line reason for an exec that failed with ERROR:
  * 127 when the command is not there, 126 when it cannot be executed. */
 int command_failure (const char *cmd, int error, char *msg, size_t size);

@@ -17,6 +17,7 @@
 
 #include "command.h"
 #include "container.h"
+#include "spec.h"
 #include "terminal.h"
 #include "error.h"
 #include "parse.h"
@@ -91,7 +92,7 @@ exec_function (void *data)
 	reset_signals ();
 	e = command_exec (p->argv);
 	report (p->report_fd, STAGE_EXEC, e);
-	return e == ENOENT || e == ENOTDIR ? 127 : 126; /* as command_failure () */
+	return command_exit_code (e);
 }
 
 /* Opens PATH with "/" and symlinks resolved inside ROOT (the container's
@@ -127,21 +128,6 @@ resolve_user (pid_t init_pid, const char *spec, struct lxcshim_user *u, lxcshim_
 	passwd = fopen_in_root (root, "etc/passwd");
 	group = fopen_in_root (root, "etc/group");
 	return user_resolve (spec, passwd, group, u, err);
-}
-
-/* Sets "KEY=VALUE" in *env, replacing an entry with the same KEY. */
-static void
-env_set (char ***env, const char *entry)
-{
-	size_t klen = strcspn (entry, "=");
-
-	for (size_t i = 0; *env && (*env)[i]; i++)
-		if (strncmp ((*env)[i], entry, klen) == 0 && (*env)[i][klen] == '=') {
-			free ((*env)[i]);
-			(*env)[i] = xstrdup (entry);
-			return;
-		}
-	strv_append (env, entry);
 }
 
 static bool
@@ -202,17 +188,8 @@ build_env (const struct container *c, const struct lxcshim_exec_options *o, cons
 		_cleanup_free_ char *home = xasprintf ("HOME=%s", u->home);
 		env_set (env, home);
 	}
-	for (size_t i = 0; o->env && o->env[i]; i++) {
-		const char *e = o->env[i];
-
-		if (strchr (e, '='))
-			env_set (env, e);
-		else if (getenv (e)) {
-			/* "KEY": the caller's value, or nothing. */
-			_cleanup_free_ char *kv = xasprintf ("%s=%s", e, getenv (e));
-			env_set (env, kv);
-		}
-	}
+	for (size_t i = 0; o->env && o->env[i]; i++)
+		env_apply (env, o->env[i]);
 	return 0;
 }
 

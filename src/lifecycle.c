@@ -673,11 +673,15 @@ remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 	for (size_t i = 0; i < s->n_cgroups; i++) {
 		const char *path = s->cgroups[i].value;
 		const char *base = strrchr (path, '/');
+		char *monitor;
 
-		if (base == NULL || strncmp (base, "/lxc.payload.", 13) != 0 || base[13] == '\0')
+		if (base == NULL || strncmp (base, "/lxc.payload.", 13) != 0)
+			continue;
+		monitor = cgroup_lxc_sibling (path, "monitor");
+		if (monitor == NULL)
 			continue;
 		strv_append (&dirs, path);
-		strv_push (&dirs, xasprintf ("%.*s/lxc.monitor.%s", (int) (base - path), path, base + 13));
+		strv_push (&dirs, monitor);
 	}
 	for (size_t i = 0; dirs && dirs[i]; i++)
 		if (cgroup_populated (dirs[i]))

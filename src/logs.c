@@ -7,8 +7,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/inotify.h>
-#include <sys/syscall.h>
 
+#include "container.h"
 #include "driver.h"
 #include "error.h"
 #include "parse.h"
@@ -39,21 +39,12 @@ static int
 open_live_init (const char *state_path)
 {
 	struct state st;
-	_cleanup_free_ char *stat_path = NULL, *stat = NULL;
 	int fd = -1;
 
 	if (state_read (state_path, &st, NULL) < 0)
 		return -1;
-	if (!st.exited && st.init_pid > 0) {
-		stat_path = xasprintf ("/proc/%d/stat", (int) st.init_pid);
-		fd = (int) syscall (SYS_pidfd_open, st.init_pid, 0);
-		/* Check after opening: then the pidfd cannot name a reused pid. */
-		if (fd >= 0 && (read_file (stat_path, &stat, NULL, NULL) < 0 ||
-		                proc_stat_starttime (stat) != st.init_start)) {
-			close (fd);
-			fd = -1;
-		}
-	}
+	if (!st.exited)
+		fd = container_init_pidfd (&st, NULL);
 	state_release (&st);
 	return fd;
 }

@@ -57,7 +57,7 @@ oom_parse_kill_count (const char *text)
 {
 	const char *p = text ? strstr (text, "oom_kill ") : NULL;
 
-	/* "oom_kill_disable 0" also starts with "oom_kill": skip it. */
+	/* Only at the start of a line: the key, not part of another value. */
 	while (p && p != text && p[-1] != '\n')
 		p = strstr (p + 1, "oom_kill ");
 	return p ? strtoull (p + 9, NULL, 10) : 0;

@@ -541,12 +541,12 @@ spec_finalize (lxcshim_spec_t *s, lxcshim_error_t *err)
 	return 0;
 }
 
-static void
-env_put (char ***env, const char *entry)
+void
+env_set (char ***env, const char *entry)
 {
 	size_t klen = strcspn (entry, "=");
 
-	for (size_t i = 0; (*env)[i]; i++) {
+	for (size_t i = 0; *env && (*env)[i]; i++) {
 		if (strncmp ((*env)[i], entry, klen) == 0 && (*env)[i][klen] == '=') {
 			free ((*env)[i]);
 			(*env)[i] = xstrdup (entry);
@@ -556,20 +556,20 @@ env_put (char ***env, const char *entry)
 	strv_append (env, entry);
 }
 
-static void
-env_put_entry (char ***env, const char *entry)
+void
+env_apply (char ***env, const char *entry)
 {
 	const char *host;
 
 	if (strchr (entry, '=')) {
-		env_put (env, entry);
+		env_set (env, entry);
 		return;
 	}
 	/* Docker's -e KEY: pass the caller's value, or nothing. */
 	host = getenv (entry);
 	if (host) {
 		_cleanup_free_ char *full = xasprintf ("%s=%s", entry, host);
-		env_put (env, full);
+		env_set (env, full);
 	}
 }
 
@@ -579,11 +579,11 @@ spec_environment (const lxcshim_spec_t *s, char ***out, lxcshim_error_t *err)
 	_cleanup_strv_ char **env = xzalloc (sizeof (char *));
 	_cleanup_free_ char *host = xasprintf ("HOSTNAME=%s", s->hostname);
 
-	env_put (&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	env_put (&env, host);
-	env_put (&env, "container=lxc");
+	env_set (&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	env_set (&env, host);
+	env_set (&env, "container=lxc");
 	if (s->tty)
-		env_put (&env, "TERM=xterm");
+		env_set (&env, "TERM=xterm");
 	for (size_t i = 0; s->env_files && s->env_files[i]; i++) {
 		_cleanup_free_ char *text = NULL;
 		_cleanup_strv_ char **entries = NULL;
@@ -593,10 +593,10 @@ spec_environment (const lxcshim_spec_t *s, char ***out, lxcshim_error_t *err)
 		if (parse_env_file (text, &entries, err) < 0)
 			return lxcshim_error_prefix (err, "env-file %s", s->env_files[i]);
 		for (size_t j = 0; entries && entries[j]; j++)
-			env_put_entry (&env, entries[j]);
+			env_apply (&env, entries[j]);
 	}
 	for (size_t i = 0; s->env && s->env[i]; i++)
-		env_put_entry (&env, s->env[i]);
+		env_apply (&env, s->env[i]);
 	*out = steal_pointer (&env);
 	return 0;
 }

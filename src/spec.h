@@ -49,4 +49,10 @@ int spec_finalize (lxcshim_spec_t *spec, lxcshim_error_t *err);
  * entries without '=' take the caller's value or are dropped. */
 int spec_environment (const lxcshim_spec_t *spec, char ***out, lxcshim_error_t *err);
 
+/* Sets "KEY=VALUE" in *env, replacing an entry with the same KEY. */
+void env_set (char ***env, const char *entry);
+/* Like env_set, but a bare "KEY" takes the caller's value, or is dropped
+ * (docker's -e KEY). */
+void env_apply (char ***env, const char *entry);
+
 #endif

@@ -225,10 +225,8 @@ abort_start (struct sup *s)
 	kill (s->child, SIGKILL);
 	reap_child (s);
 	for (size_t i = 0; i < n; i++) {
-		const char *base = strrchr (cgroups[i].value, '/');
-		if (base && strncmp (base, "/lxc.monitor.", 13) == 0) {
-			_cleanup_free_ char *payload = xasprintf ("%.*s/lxc.payload.%s", (int) (base - cgroups[i].value),
-			                                         cgroups[i].value, base + 13);
+		_cleanup_free_ char *payload = cgroup_lxc_sibling (cgroups[i].value, "payload");
+		if (payload) {
 			cgroup_remove (payload, NULL);
 			cgroup_remove (cgroups[i].value, NULL);
 		}
