@@ -408,6 +408,22 @@ _t_cleanup() {
 	exit "$_t_rc"
 }
 
+# tlx ARGS...: lx bounded by timeout(1) (124 means it hung).
+tlx() {
+	timeout 60 "$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" "$@"
+}
+
+# poll CMD...: bounded readiness poll, up to ~30 s.
+poll() {
+	_p_i=0
+	while [ "$_p_i" -lt 3000 ]; do
+		"$@" && return 0
+		_p_i=$((_p_i + 1))
+		sleep 0.01
+	done
+	return 1
+}
+
 # ---- background runs for the lifecycle tests ---------------------------------
 
 # start_bg NAME [RUN-OPTION...] -- CMD...: a background `run` ($! is

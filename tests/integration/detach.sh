@@ -15,22 +15,6 @@ det_cleanup() {
 }
 trap '_det_rc=$?; det_cleanup; (exit $_det_rc); _t_on_exit' EXIT
 
-# tlx ARGS...: lx bounded by timeout(1) (124 means it hung).
-tlx() {
-	timeout 60 "$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" "$@"
-}
-
-# poll CMD...: bounded readiness poll, up to ~30 s.
-poll() {
-	_p_i=0
-	while [ "$_p_i" -lt 3000 ]; do
-		"$@" && return 0
-		_p_i=$((_p_i + 1))
-		sleep 0.01
-	done
-	return 1
-}
-
 alive() {
 	[ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'
 }

@@ -5,17 +5,6 @@
 # caller had.
 . "${TESTS_LIB:?}"
 
-# poll CMD...: bounded readiness poll, up to ~30 s.
-poll() {
-	_p_i=0
-	while [ "$_p_i" -lt 3000 ]; do
-		"$@" && return 0
-		_p_i=$((_p_i + 1))
-		sleep 0.01
-	done
-	return 1
-}
-
 alive() {
 	[ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'
 }

@@ -4,11 +4,6 @@
 # /dev/null unless -i; slow and closed readers do not hang a run.
 . "${TESTS_LIB:?}"
 
-# tlx ARGS...: lx bounded by timeout(1) (124 means it hung).
-tlx() {
-	timeout 60 "$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" "$@"
-}
-
 sha() {
 	sha256sum | cut -d' ' -f1
 }

@@ -36,22 +36,6 @@ exec '$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' "\$@"
 EOF
 chmod +x "$LXW"
 
-# tlx ARGS...: lx bounded by timeout(1), for runs outside tmux.
-tlx() {
-	timeout 60 "$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" "$@"
-}
-
-# poll CMD...: bounded readiness poll, up to ~30 s.
-poll() {
-	_p_i=0
-	while [ "$_p_i" -lt 3000 ]; do
-		"$@" && return 0
-		_p_i=$((_p_i + 1))
-		sleep 0.01
-	done
-	return 1
-}
-
 screen() {
 	tmx capture-pane -p -J -t "$TS"
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +20,6 @@
 #include "protocol.h"
 #include "spec.h"
 #include "util.h"
-
-/* cmocka passes a state pointer most tests do not need. */
-#define UNUSED __attribute__ ((unused))
-
-static void
-check_ok (int rc, lxcshim_error_t *err)
-{
-	if (rc != 0)
-		fail_msg ("expected 0, got %d: %s", rc, *err ? (*err)->msg : "(no error set)");
-	assert_null (*err);
-}
 
 static void
 check_strv (char *const *got, const char *const *want)

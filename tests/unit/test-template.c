@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,32 +24,7 @@
 #include "template.h"
 #include "util.h"
 
-/* cmocka passes a state pointer most tests do not need. */
-#define UNUSED __attribute__ ((unused))
-
 /* ---- helpers --------------------------------------------------------- */
-
-static void
-check_error (int rc, lxcshim_error_t *err, int status, const char *needle)
-{
-	if (rc != -1)
-		fail_msg ("expected -1, got %d", rc);
-	assert_non_null (*err);
-	assert_non_null ((*err)->msg);
-	if ((*err)->status != status)
-		fail_msg ("error status %d, expected %d (%s)", (*err)->status, status, (*err)->msg);
-	if (needle && strstr ((*err)->msg, needle) == NULL)
-		fail_msg ("error message \"%s\" does not contain \"%s\"", (*err)->msg, needle);
-	lxcshim_error_release (err);
-}
-
-static void
-check_ok (int rc, lxcshim_error_t *err)
-{
-	if (rc != 0)
-		fail_msg ("expected 0, got %d: %s", rc, *err ? (*err)->msg : "(no error set)");
-	assert_null (*err);
-}
 
 static json_object *
 parse_json (const char *text)
