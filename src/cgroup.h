@@ -34,4 +34,16 @@ char *cgroup_lxc_sibling (const char *dir, const char *kind);
 /* Removes DIR and any child cgroups; ENOENT counts as success. */
 int cgroup_remove (const char *dir, lxcshim_error_t *err);
 
+/* Is BASE (a directory name) "lxc.payload.ID" or lxc's suffixed
+ * "lxc.payload.ID-N"? */
+bool cgroup_is_payload_of (const char *base, const char *id);
+
+/* Does a process whose cgroups are LIVE belong to the container ID whose
+ * recorded cgroup_paths are REC?  At least one recorded path must be
+ * ID's own lxc.payload.ID[-N] cgroup, and the process must be in each
+ * such one (or below it); other recorded paths are ignored.  False with the reason in
+ * WHY otherwise.  Pure: for pid checks before a signal. */
+bool cgroup_matches_record (const struct kv *rec, size_t nrec, const struct kv *live, size_t nlive, const char *id,
+                            char *why, size_t size);
+
 #endif

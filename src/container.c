@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "driver.h"
 #include "error.h"
@@ -124,13 +125,90 @@ pidfd_open (pid_t pid)
 	return (int) syscall (SYS_pidfd_open, pid, 0);
 }
 
+bool
+container_nspid_is_init (const char *status)
+{
+	const char *line = status ? strstr (status, "\nNSpid:") : NULL;
+	char *end;
+	long last = 0;
+	int n = 0;
+
+	if (line == NULL)
+		return false;
+	line += 7;
+	for (;;) {
+		long v = strtol (line, &end, 10);
+		if (end == line)
+			break;
+		last = v;
+		n++;
+		line = end;
+	}
+	return n >= 2 && last == 1;
+}
+
+enum init_check
+container_check_init (const struct state *s, char *why, size_t size)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	struct kv *live = NULL;
+	size_t nlive = 0;
+	uint64_t now_start;
+	bool match;
+	char st;
+
+	snprintf (why, size, "%s", "");
+	if (s->init_pid <= 0)
+		return INIT_GONE;
+	if (s->init_pid == 1) {
+		snprintf (why, size, "pid 1 is the host's init");
+		return INIT_MISMATCH;
+	}
+	if (proc_stat (s->init_pid, &st, &now_start) < 0 || st == 'Z' || st == 'X' || st == 'x')
+		return INIT_GONE;
+	if (s->init_start == 0) {
+		snprintf (why, size, "no start time is recorded for pid %d", (int) s->init_pid);
+		return INIT_MISMATCH;
+	}
+	/* Another process got the pid: ours is dead. */
+	if (now_start != s->init_start)
+		return INIT_GONE;
+	path = xasprintf ("/proc/%d/status", (int) s->init_pid);
+	if (read_file (path, &text, NULL, NULL) < 0)
+		return INIT_GONE;
+	if (!container_nspid_is_init (text)) {
+		snprintf (why, size, "pid %d is not the init of a pid namespace", (int) s->init_pid);
+		return INIT_MISMATCH;
+	}
+	if (cgroup_paths_of_pid (s->init_pid, cgroup_unified_mount (), &live, &nlive, NULL) < 0)
+		return INIT_GONE;
+	match = cgroup_matches_record (s->cgroups, s->n_cgroups, live, nlive, s->id, why, size);
+	kv_free (live, nlive);
+	if (!match) {
+		_cleanup_free_ char *reason = xstrdup (why);
+		snprintf (why, size, "pid %d: %s", (int) s->init_pid, reason);
+		return INIT_MISMATCH;
+	}
+	return INIT_LIVE;
+}
+
+int
+container_refuse_record (const struct state *s, const char *why, lxcshim_error_t *err)
+{
+	return lxcshim_fail (err, EPERM, "state.json of %s does not match its init (%s): refusing to signal it", s->id,
+	                     why);
+}
+
 int
 container_init_pidfd (const struct state *s, lxcshim_error_t *err)
 {
+	char why[256];
 	int fd;
 
 	if (s->init_pid <= 0)
 		return lxcshim_fail (err, ESRCH, "container %s has no init process", s->id);
+	if (s->init_pid == 1)
+		return container_refuse_record (s, "pid 1 is the host's init", err);
 	fd = pidfd_open (s->init_pid);
 	if (fd < 0) {
 		if (errno == ESRCH)
@@ -138,11 +216,16 @@ container_init_pidfd (const struct state *s, lxcshim_error_t *err)
 		return lxcshim_fail_errno (err, "pidfd_open %d", (int) s->init_pid);
 	}
 	/* Checked after opening: if the pid was ours then, the fd is ours. */
-	if (!container_pid_alive (s->init_pid, s->init_start)) {
+	switch (container_check_init (s, why, sizeof why)) {
+	case INIT_LIVE:
+		return fd;
+	case INIT_MISMATCH:
+		close (fd);
+		return container_refuse_record (s, why, err);
+	default:
 		close (fd);
 		return lxcshim_fail (err, ESRCH, "container %s is not running", s->id);
 	}
-	return fd;
 }
 
 int
@@ -205,9 +288,11 @@ read_and_correct (struct container *c, bool *persist, lxcshim_error_t *err)
 	created = streq (s->status, "created");
 	if (!created && !streq (s->status, "running") && !streq (s->status, "paused")) {
 		c->init_alive = false;
+		c->init_check = INIT_GONE;
 		return 0;
 	}
-	c->init_alive = s->init_pid > 0 && container_pid_alive (s->init_pid, s->init_start);
+	c->init_check = container_check_init (s, c->init_why, sizeof c->init_why);
+	c->init_alive = c->init_check == INIT_LIVE;
 	if (c->init_alive) {
 		int frozen = container_frozen (s);
 		if (frozen >= 0)
@@ -218,7 +303,9 @@ read_and_correct (struct container *c, bool *persist, lxcshim_error_t *err)
 	if (created && s->init_pid <= 0 && c->supervisor_alive)
 		return 0;
 	set_status (s, "stopped");
-	*persist = !c->supervisor_alive;
+	/* A record that names a process not ours is not corrected on disk:
+	 * the truth is that its init is not running, nothing more. */
+	*persist = !c->supervisor_alive && c->init_check == INIT_GONE;
 	return 0;
 }
 

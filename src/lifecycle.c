@@ -70,6 +70,9 @@ wait_readable (int fd, int timeout_ms)
 static int
 not_running (const struct container *c, lxcshim_error_t *err)
 {
+	/* A record naming a process that is not the container's init. */
+	if (c->init_check == INIT_MISMATCH)
+		return container_refuse_record (&c->state, c->init_why, err);
 	return lxcshim_fail (err, ESRCH, "container %s is not running", c->id);
 }
 
@@ -369,6 +372,8 @@ stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 	if (!c->init_alive) {
 		bool starting = streq (c->state.status, "created");
 		container_unlock (c);
+		if (c->init_check == INIT_MISMATCH)
+			return not_running (c, err);
 		/* Stopping a stopped container is no error (docker's habit). */
 		return starting ? lxcshim_fail (err, EBUSY, "container %s is still starting", c->id) : 0;
 	}
@@ -675,7 +680,8 @@ remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 		const char *base = strrchr (path, '/');
 		char *monitor;
 
-		if (base == NULL || strncmp (base, "/lxc.payload.", 13) != 0)
+		/* Only this container's own cgroups, whatever the record says. */
+		if (base == NULL || !cgroup_is_payload_of (base + 1, c->id))
 			continue;
 		monitor = cgroup_lxc_sibling (path, "monitor");
 		if (monitor == NULL)

@@ -25,7 +25,7 @@ kv_get (const struct kv *v, size_t n, const char *key)
 	return NULL;
 }
 
-static void
+void
 kv_free (struct kv *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The truth of state.json against the host (issue 8, items 6, 9, 10): a
+# record naming a process that is not the container's init is never
+# signalled; after the supervisor is gone, stop records what really
+# happened or that it is unknown; a full state root does not stop state
+# and list from telling the truth.
+. "${TESTS_LIB:?}"
+
+# forge NAME KEY=JSON...: rewrites top-level keys of NAME's state.json.
+forge() {
+	_f=$(state_file "$1")
+	shift
+	python3 - "$_f" "$@" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+for kv in sys.argv[2:]:
+    k, v = kv.split("=", 1)
+    d[k] = json.loads(v)
+open(p + ".new", "w").write(json.dumps(d))
+PY
+	mv "$_f.new" "$_f"
+}
+
+starttime() {
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $20 }'
+}
+
+if [ -z "$T_PYTHON" ]; then
+	skip "forged records" "python3 is needed to edit state.json"
+	exit 0
+fi
+
+# ---- item 6: forged records are never signalled ------------------------------
+n=$(new_name)
+start_bg "$n" -- sleep 1000 || fail "the container starts" "$(cat "$TMPD/$n.err")"
+sup=$BGP
+cp "$(state_file "$n")" "$TMPD/real.json"
+real_init=$(state_get "$n" init_process_pid)
+
+# A harmless stand-in of ours; its start time is read, then forged.
+sleep 1000 &
+standin=$!
+record_pid "$standin"
+st=$(starttime "$standin")
+
+check_refused() { # DESC PID START [CGROUPS-JSON]
+	_d=$1
+	cp "$TMPD/real.json" "$(state_file "$n")"
+	forge "$n" "init_process_pid=$2" "init_process_start=$3" ${4:+"cgroup_paths=$4"}
+	for _sig in KILL TERM; do
+		xrun 1 "$_d: kill $_sig refuses" lx kill "$n" "$_sig"
+		like "$(cat "$TMPD/err")" "^lxcshim: (state.json of $n does not match its init|container $n is not running)" \
+			"$_d: kill $_sig says why"
+		is "$(line_count "$TMPD/err")" 1 "$_d: one line"
+	done
+	if [ "${STOP_RC:-1}" = 0 ]; then
+		xrun 0 "$_d: stop finds it stopped, signals nothing" lx stop -t 1 "$n"
+	else
+		xrun 1 "$_d: stop refuses" lx stop -t 1 "$n"
+	fi
+	xrun 1 "$_d: pause refuses" lx pause "$n"
+	ok "$_d: the real init was not touched" pid_alive "$real_init"
+}
+
+check_refused "pid 1 with its real start time" 1 "$(starttime 1)"
+like "$(lx kill "$n" KILL 2>&1)" "does not match its init \\(pid 1 is the host's init\\)" "pid 1: the reason is named"
+check_refused "pid 1 without a start time" 1 0
+check_refused "a host process with its real start time" "$standin" "$st"
+like "$(lx kill "$n" KILL 2>&1)" "not the init of a pid namespace" "host process: the reason is named"
+ok "the stand-in is still alive" pid_alive "$standin"
+check_refused "a host process without a start time" "$standin" 0
+STOP_RC=0 check_refused "a reused pid (wrong start time)" "$standin" "$((st + 1))"
+is "$(lx kill "$n" KILL 2>&1)" "lxcshim: container $n is not running" "reused pid: not running"
+is "$(lx state "$n" | sed -n 's/^ *"status": "\(.*\)",$/\1/p')" stopped "reused pid: state says stopped"
+ok "the stand-in is still alive after all of that" pid_alive "$standin"
+
+# A pid-namespace init outside the container's cgroups.
+unshare --pid --fork --kill-child sleep 1000 &
+ush=$!
+record_pid "$ush"
+nsinit=
+poll sh -c "test -n \"\$(cat /proc/$ush/task/$ush/children 2>/dev/null)\"" &&
+	nsinit=$(tr -d ' ' < "/proc/$ush/task/$ush/children")
+if [ -n "$nsinit" ] && grep -q '^NSpid:.*[[:space:]]1$' "/proc/$nsinit/status"; then
+	check_refused "a pid-namespace init outside the cgroup" "$nsinit" "$(starttime "$nsinit")"
+	like "$(lx kill "$n" KILL 2>&1)" "not in the container's .* cgroup" "outside the cgroup: the reason is named"
+	ok "the namespace init is still alive" pid_alive "$nsinit"
+	# The same process, with cgroup paths forged to where it is.
+	cg=$(python3 -c 'import json,sys
+d={}
+for l in open("/proc/%s/cgroup" % sys.argv[1]):
+    i,c,p=l.rstrip("\n").split(":",2)
+    if c and not c.startswith("name="):
+        for k in c.split(","): d[k]="/sys/fs/cgroup/%s%s" % (c, "" if p=="/" else p)
+print(json.dumps(d))' "$nsinit")
+	check_refused "cgroup paths forged to the process's own" "$nsinit" "$(starttime "$nsinit")" "$cg"
+	like "$(lx kill "$n" KILL 2>&1)" "no container cgroup is recorded" "forged cgroups: the reason is named"
+	ok "the namespace init is still alive at the end" pid_alive "$nsinit"
+else
+	fail "a pid-namespace init stand-in starts" "unshare child: '$nsinit'"
+fi
+kill "$ush" "$standin" 2> /dev/null
+
+# The true record works again.
+cp "$TMPD/real.json" "$(state_file "$n")"
+xrun 0 "kill WINCH with the true record" lx kill "$n" WINCH
+xrun 0 "stop with the true record" lx stop "$n"
+BGP=$sup
+bg_rc
+is "$RC" 143 "the run ends with 143"
+xrun 0 "delete" lx delete "$n"
+assert_no_leftovers "$n"
