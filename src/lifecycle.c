@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -20,6 +21,8 @@
 #include "error.h"
 #include "oom.h"
 #include "parse.h"
+#include "protocol.h"
+#include "supervisor.h"
 #include "util.h"
 
 /* How long stop waits for the supervisor to record the exit, and for a
@@ -39,6 +42,48 @@ static int
 pidfd_open (pid_t pid)
 {
 	return (int) syscall (SYS_pidfd_open, pid, 0);
+}
+
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+/* A copy of the init's status pipe (protocol.h), or -1. */
+static int
+grab_status_pipe (int pidfd)
+{
+	int fd = (int) syscall (SYS_pidfd_getfd, pidfd, LXCSHIM_STATUS_FD, 0);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat (fd, &st) < 0 || !S_ISFIFO (st.st_mode) || fcntl (fd, F_SETFL, O_NONBLOCK) < 0) {
+		close (fd);
+		return -1;
+	}
+	/* pidfd_getfd() makes the copy close-on-exec already. */
+	return fd;
+}
+
+/* After the init's death: the status it wrote into its pipe, if any. */
+static bool
+read_status_pipe (int fd, int *status)
+{
+	char buf[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	do
+		n = read (fd, buf, sizeof buf - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 5)
+		return false;
+	buf[n] = '\0';
+	if (strncmp (buf, "EXIT ", 5) != 0)
+		return false;
+	*status = (int) strtol (buf + 5, NULL, 10);
+	return true;
 }
 
 static uint64_t
@@ -293,10 +338,11 @@ thaw_if_frozen (struct container *c, lxcshim_error_t *err)
 }
 
 /* The init is gone; waits (bounded) for the supervisor to record the
- * exit, or records it itself (128+SIG) when there is no supervisor any
- * more.  SIG 0: we did not kill it, so the status is unknown. */
+ * exit, or records it itself when there is no supervisor any more: the
+ * wait status the init left in its pipe (WSTATUS), else 137 if we sent
+ * the SIGKILL that ended it (SIG), else unknown ("exit_code": null). */
 static int
-wait_recorded (struct container *c, int sig, lxcshim_error_t *err)
+wait_recorded (struct container *c, int sig, const int *wstatus, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/state.json", c->dir);
 	_cleanup_close_ int ino = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
@@ -340,11 +386,13 @@ wait_recorded (struct container *c, int sig, lxcshim_error_t *err)
 	/* Nobody else will write it. */
 	if (container_lock (c, NULL) < 0 || container_load_state (c, NULL) < 0)
 		return 0;
-	if (sig != 0 && !c->supervisor_alive && !c->init_alive && !c->state.exited) {
+	if (!c->supervisor_alive && !c->init_alive && !c->state.exited && (wstatus || sig == SIGKILL)) {
 		free (c->state.status);
 		c->state.status = xstrdup ("stopped");
 		c->state.exited = true;
-		c->state.exit_code = 128 + sig;
+		/* A pid-namespace init dies without a word only of SIGKILL,
+		 * and the kernel then kills the workload too. */
+		c->state.exit_code = wstatus ? exit_code_from_status (*wstatus) : 128 + SIGKILL;
 		c->state.oom_killed = false;
 		free (c->state.finished);
 		c->state.finished = rfc3339_now ();
@@ -361,8 +409,8 @@ wait_recorded (struct container *c, int sig, lxcshim_error_t *err)
 static int
 stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 {
-	_cleanup_close_ int pidfd = -1;
-	int sig = timeout_s ? SIGTERM : SIGKILL;
+	_cleanup_close_ int pidfd = -1, status_pipe = -1;
+	int sig = timeout_s ? SIGTERM : SIGKILL, wstatus;
 	bool paused;
 
 	if (container_lock (c, err) < 0 || container_load_state (c, err) < 0) {
@@ -381,7 +429,9 @@ stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 	pidfd = container_init_pidfd (&c->state, NULL);
 	container_unlock (c);
 	if (pidfd < 0)
-		return wait_recorded (c, 0, err);
+		return wait_recorded (c, 0, NULL, err);
+	/* Before any signal: afterwards the init may be gone with it. */
+	status_pipe = grab_status_pipe (pidfd);
 
 	if (pidfd_send_signal (pidfd, sig) < 0 && errno != ESRCH)
 		return lxcshim_fail_errno (err, "cannot send signal %d to container %s", sig, c->id);
@@ -398,7 +448,7 @@ stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 	if (!wait_readable (pidfd, KILL_TIMEOUT_MS))
 		return lxcshim_fail (err, ETIMEDOUT, "container %s did not stop within %d s of SIGKILL", c->id,
 		                     KILL_TIMEOUT_MS / 1000);
-	return wait_recorded (c, sig, err);
+	return wait_recorded (c, sig, read_status_pipe (status_pipe, &wstatus) ? &wstatus : NULL, err);
 }
 
 int

@@ -112,3 +112,45 @@ bg_rc
 is "$RC" 143 "the run ends with 143"
 xrun 0 "delete" lx delete "$n"
 assert_no_leftovers "$n"
+
+# ---- item 9: after the supervisor is SIGKILLed, stop records the truth ----------
+trap7='trap "exit 7" TERM; sleep 1000 & wait'
+n=$(new_name)
+start_bg "$n" -- sh -c "$trap7" || fail "the container starts" "$(cat "$TMPD/$n.err")"
+kill -KILL "$BGP"
+bg_rc
+is "$RC" 137 "the supervisor died of SIGKILL"
+xrun 0 "stop without a supervisor" lx stop -t 20 "$n"
+is "$(state_get "$n" status)" stopped "stop recorded stopped"
+is "$(state_get "$n" exit_code)" 7 "stop recorded the workload's real exit code 7 (not 143)"
+is "$(lx state "$n" | sed -n 's/^ *"exit_code": \(.*\),$/\1/p')" 7 "state says 7"
+xrun 0 "delete" lx delete "$n"
+assert_no_leftovers "$n"
+
+# The workload ends with nobody watching: the code is unknown, and says so.
+n=$(new_name)
+start_bg "$n" -- sh -c "$trap7" || fail "the container starts" "$(cat "$TMPD/$n.err")"
+kill -KILL "$BGP"
+bg_rc
+init=$(state_get "$n" init_process_pid)
+xrun 0 "kill TERM without a supervisor" lx kill "$n" TERM
+ok "the init ends" poll sh -c "! [ -d /proc/$init ] || grep -q '^State:.*Z' /proc/$init/status"
+xrun 0 "state of it" lx state "$n"
+like "$(cat "$TMPD/out")" '"status": "stopped"' "state says stopped"
+like "$(cat "$TMPD/out")" '"exit_code": null' "state says exit_code null: unknown, not made up"
+is "$(state_get "$n" exit_code)" null "the unknown code is persisted as null"
+like "$(lx list)" "^$n +stopped " "list says stopped"
+xrun 0 "stop of it" lx stop "$n"
+is "$(state_get "$n" exit_code)" null "stop of a stopped container invents nothing"
+xrun 0 "delete" lx delete "$n"
+assert_no_leftovers "$n"
+
+# SIGKILL from stop (-t 0) without a supervisor: that death is 137, truly.
+n=$(new_name)
+start_bg "$n" -- sh -c "$trap7" || fail "the container starts" "$(cat "$TMPD/$n.err")"
+kill -KILL "$BGP"
+bg_rc
+xrun 0 "stop -t 0 without a supervisor" lx stop -t 0 "$n"
+is "$(state_get "$n" exit_code)" 137 "our own SIGKILL is recorded as 137"
+xrun 0 "delete" lx delete "$n"
+assert_no_leftovers "$n"
