@@ -180,3 +180,75 @@ cgroup_matches_record (const struct kv *rec, size_t nrec, const struct kv *live,
 	}
 	return true;
 }
+
+/* Does DIR or a child cgroup hold a process? */
+static bool
+cgroup_populated (const char *dir)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/cgroup.procs", dir);
+	_cleanup_free_ char *text = NULL;
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (read_file (path, &text, NULL, NULL) == 0 && text[strspn (text, " \n")] != '\0')
+		return true;
+	d = opendir (dir);
+	if (d == NULL)
+		return false;
+	while (!found && (de = readdir (d))) {
+		_cleanup_free_ char *child = NULL;
+		if (de->d_type != DT_DIR || streq (de->d_name, ".") || streq (de->d_name, ".."))
+			continue;
+		child = xasprintf ("%s/%s", dir, de->d_name);
+		found = cgroup_populated (child);
+	}
+	closedir (d);
+	return found;
+}
+
+int
+cgroup_remove_leftovers (const struct kv *cg, size_t n, const char *id, lxcshim_error_t *err)
+{
+	char **dirs = NULL;
+	int ret = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *path = cg[i].value;
+		const char *base = strrchr (path, '/');
+		char *monitor;
+
+		/* Only this container's own cgroups, whatever the record says. */
+		if (base == NULL || !cgroup_is_payload_of (base + 1, id))
+			continue;
+		monitor = cgroup_lxc_sibling (path, "monitor");
+		if (monitor == NULL)
+			continue;
+		strv_append (&dirs, path);
+		strv_push (&dirs, monitor);
+	}
+	for (size_t i = 0; dirs && dirs[i]; i++)
+		if (cgroup_populated (dirs[i]))
+			goto out;
+	for (size_t i = 0; dirs && dirs[i] && ret == 0; i++)
+		ret = cgroup_remove (dirs[i], err);
+out:
+	strv_free (dirs);
+	return ret;
+}
+
+bool
+cgroup_leftovers_exist (const struct kv *cg, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr (cg[i].value, '/');
+		_cleanup_free_ char *monitor = NULL;
+
+		if (base == NULL || !cgroup_is_payload_of (base + 1, id))
+			continue;
+		monitor = cgroup_lxc_sibling (cg[i].value, "monitor");
+		if (access (cg[i].value, F_OK) == 0 || (monitor && access (monitor, F_OK) == 0))
+			return true;
+	}
+	return false;
+}

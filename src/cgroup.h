@@ -46,4 +46,14 @@ bool cgroup_is_payload_of (const char *base, const char *id);
 bool cgroup_matches_record (const struct kv *rec, size_t nrec, const struct kv *live, size_t nlive, const char *id,
                             char *why, size_t size);
 
+/* Removes what a SIGKILLed lxc-start leaves: lxc.payload.NAME and
+ * lxc.monitor.NAME next to each of CG's paths that is ID's own payload
+ * cgroup (NAME as recorded: lxc may have suffixed it).  Nothing is
+ * removed while any of them holds a process: then it belongs to a live
+ * container (ours still stopping, or a later one that took the name). */
+int cgroup_remove_leftovers (const struct kv *cg, size_t n, const char *id, lxcshim_error_t *err);
+
+/* Is any of those directories still there? */
+bool cgroup_leftovers_exist (const struct kv *cg, size_t n, const char *id);
+
 #endif

@@ -695,29 +695,11 @@ lxcshim_stats (lxcshim_driver_t *d, const char *id, struct lxcshim_stats *st, lx
 
 /* ---- delete ---------------------------------------------------------- */
 
-/* Does DIR or a child cgroup hold a process? */
-static bool
-cgroup_populated (const char *dir)
-{
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
-
-	collect_pids (dir, &pids, &n, NULL);
-	return n > 0;
-}
-
-/* Removes what a SIGKILLed lxc-start leaves: lxc.payload.NAME and
- * lxc.monitor.NAME next to each recorded payload cgroup, NAME being what
- * follows "lxc.payload." there (lxc may have added a suffix).  Nothing is
- * removed while any of them holds a process: then it belongs to a live
- * container (ours still stopping, or a later one that took the name). */
+/* Cleans up after a SIGKILLed lxc-start (cgroup_remove_leftovers). */
 static int
 remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 {
-	struct state *s = &c->state;
 	struct lxc_container *lc;
-	char **dirs = NULL;
-	int ret = 0;
 
 	/* Our own lxc-start may still be tearing down: let it finish. */
 	if (container_lxc (c, false, &lc, NULL) == 0) {
@@ -725,28 +707,7 @@ remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 			lc->wait (lc, "STOPPED", MONITOR_TIMEOUT_S);
 		lxc_container_put (lc);
 	}
-	for (size_t i = 0; i < s->n_cgroups; i++) {
-		const char *path = s->cgroups[i].value;
-		const char *base = strrchr (path, '/');
-		char *monitor;
-
-		/* Only this container's own cgroups, whatever the record says. */
-		if (base == NULL || !cgroup_is_payload_of (base + 1, c->id))
-			continue;
-		monitor = cgroup_lxc_sibling (path, "monitor");
-		if (monitor == NULL)
-			continue;
-		strv_append (&dirs, path);
-		strv_push (&dirs, monitor);
-	}
-	for (size_t i = 0; dirs && dirs[i]; i++)
-		if (cgroup_populated (dirs[i]))
-			goto out;
-	for (size_t i = 0; dirs && dirs[i] && ret == 0; i++)
-		ret = cgroup_remove (dirs[i], err);
-out:
-	strv_free (dirs);
-	return ret;
+	return cgroup_remove_leftovers (c->state.cgroups, c->state.n_cgroups, c->id, err);
 }
 
 int
