@@ -710,9 +710,48 @@ remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 	return cgroup_remove_leftovers (c->state.cgroups, c->state.n_cgroups, c->id, err);
 }
 
+/* A pidfd for the init LXC runs under C's name and lxcpath, if that is
+ * this container's (in its recorded cgroups: a record that went stale,
+ * e.g. through a restart behind our back), else -1. */
+static int
+lxc_running_init (const struct container *c)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	struct lxc_container *lc;
+	struct state probe;
+	char why[256];
+	pid_t pid;
+	int fd;
+
+	if (container_lxc (c, false, &lc, NULL) < 0)
+		return -1;
+	pid = lc->is_running (lc) ? lc->init_pid (lc) : -1;
+	lxc_container_put (lc);
+	if (pid <= 1)
+		return -1;
+	fd = pidfd_open (pid);
+	if (fd < 0)
+		return -1;
+	path = xasprintf ("/proc/%d/stat", (int) pid);
+	if (read_file (path, &text, NULL, NULL) < 0) {
+		close (fd);
+		return -1;
+	}
+	/* Only read by the check. */
+	probe = c->state;
+	probe.init_pid = pid;
+	probe.init_start = proc_stat_starttime (text);
+	if (container_check_init (&probe, why, sizeof why) != INIT_LIVE) {
+		close (fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 lxcshim_delete (lxcshim_driver_t *d, const char *id, bool force, lxcshim_error_t *err)
 {
+	_cleanup_close_ int lxc_init = -1;
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 	_cleanup_error_ lxcshim_error_t lerr = NULL;
 
@@ -733,6 +772,18 @@ lxcshim_delete (lxcshim_driver_t *d, const char *id, bool force, lxcshim_error_t
 		}
 		if (c.init_alive)
 			return lxcshim_fail (err, EBUSY, "container %s is still running", id);
+	}
+	/* The record is the only way to its cgroups: never drop it while
+	 * LXC still runs the container. */
+	lxc_init = lxc_running_init (&c);
+	if (lxc_init >= 0) {
+		if (!force)
+			return lxcshim_fail (err, EBUSY, "container %s is still running according to LXC: use delete -f", id);
+		if (pidfd_send_signal (lxc_init, SIGKILL) < 0 && errno != ESRCH)
+			return lxcshim_fail_errno (err, "cannot kill container %s", id);
+		if (!wait_readable (lxc_init, KILL_TIMEOUT_MS))
+			return lxcshim_fail (err, ETIMEDOUT, "container %s did not stop within %d s of SIGKILL", id,
+			                     KILL_TIMEOUT_MS / 1000);
 	}
 	/* Cgroups first: if they cannot go, the record stays for a retry. */
 	if (remove_leaked_cgroups (&c, err) < 0)
