@@ -44,6 +44,7 @@ container_release (struct container *c)
 	closep (&c->dir_fd);
 	free (c->id);
 	free (c->dir);
+	free (c->warning);
 	if (c->have_state)
 		state_release (&c->state);
 	*c = (struct container) CONTAINER_INIT;
@@ -309,9 +310,12 @@ read_and_correct (struct container *c, bool *persist, lxcshim_error_t *err)
 	return 0;
 }
 
+static int lock_dir_path (const char *dir, lxcshim_error_t *err);
+
 int
 container_load_state (struct container *c, lxcshim_error_t *err)
 {
+	_cleanup_error_ lxcshim_error_t werr = NULL;
 	bool persist, was_locked = c->locked;
 	int ret;
 
@@ -323,8 +327,12 @@ container_load_state (struct container *c, lxcshim_error_t *err)
 	if (!was_locked && container_lock (c, err) < 0)
 		return -1;
 	ret = read_and_correct (c, &persist, err);
-	if (ret == 0 && persist)
-		ret = container_save_state (c, err);
+	/* Reading never depends on writing: the truth stands even if it
+	 * cannot be saved (a full state root); the caller may say so. */
+	if (ret == 0 && persist && container_save_state (c, &werr) < 0) {
+		free (c->warning);
+		c->warning = xasprintf ("could not save the state of %s: %s", c->id, werr->msg);
+	}
 	if (!was_locked)
 		container_unlock (c);
 	return ret;
@@ -335,6 +343,73 @@ container_save_state (struct container *c, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/state.json", c->dir);
 	return state_write (path, &c->state, err);
+}
+
+/* The space kept for the record of the exit (see container.h). */
+#define RESERVE_NAME "state.json.reserve"
+#define RESERVE_SIZE 65536
+
+void
+container_state_reserve (const char *dir)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/" RESERVE_NAME, dir);
+	_cleanup_close_ int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return;
+	if (fallocate (fd, 0, 0, RESERVE_SIZE) < 0)
+		unlink (path);
+}
+
+/* Writes S into the reserve's already allocated blocks and renames it
+ * over state.json: no new space is needed, and it is still atomic. */
+static int
+write_into_reserve (const char *dir, const struct state *s, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/" RESERVE_NAME, dir);
+	_cleanup_free_ char *target = xasprintf ("%s/state.json", dir);
+	_cleanup_free_ char *text = state_to_json (s);
+	_cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = strlen (text);
+
+	if (fd < 0 || len > RESERVE_SIZE)
+		return -1;
+	if (pwrite (fd, text, len, 0) != (ssize_t) len || ftruncate (fd, (off_t) len) < 0 || fsync (fd) < 0 ||
+	    rename (path, target) < 0)
+		return -1;
+	(void) err;
+	return 0;
+}
+
+/* The caller holds DIR's lock. */
+static int
+write_exit (const char *dir, const struct state *s, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/state.json", dir);
+	_cleanup_error_ lxcshim_error_t werr = NULL;
+
+	if (state_write (path, s, &werr) == 0)
+		return 0;
+	if ((werr->status == ENOSPC || werr->status == EDQUOT) && write_into_reserve (dir, s, NULL) == 0)
+		return 0;
+	*err = steal_pointer (&werr);
+	return -1;
+}
+
+int
+container_record_exit (const char *dir, const struct state *s, lxcshim_error_t *err)
+{
+	_cleanup_close_ int lock = lock_dir_path (dir, err);
+
+	if (lock < 0)
+		return -1;
+	return write_exit (dir, s, err);
+}
+
+int
+container_save_exit (struct container *c, lxcshim_error_t *err)
+{
+	return write_exit (c->dir, &c->state, err);
 }
 
 bool

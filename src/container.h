@@ -38,6 +38,7 @@ struct container {
 	enum init_check init_check;
 	char init_why[256];  /* for INIT_MISMATCH: why */
 	bool supervisor_alive;
+	char *warning;       /* the truth could not be saved: why (one line), or NULL */
 };
 
 #define CONTAINER_INIT { .dir_fd = -1 }
@@ -56,7 +57,8 @@ void container_unlock (struct container *c);
  * (start time differs) is "stopped"; a live one is "paused" or "running"
  * as its freezer says.  If the supervisor is gone too, nobody else will
  * record the stop, so it is persisted (under the lock; taken here if the
- * caller does not hold it). */
+ * caller does not hold it).  If that write fails (a full state root) the
+ * corrected state still stands and c->warning says why it is unsaved. */
 int container_load_state (struct container *c, lxcshim_error_t *err);
 
 /* Writes c->state; the caller holds the lock. */
@@ -103,6 +105,16 @@ int container_lxc (const struct container *c, bool load_config, struct lxc_conta
  * should use this (or container_state_update) instead of state_write()
  * so that its writes never interleave with pause/resume/stop/delete. */
 int container_state_write (const char *dir, const struct state *s, lxcshim_error_t *err);
+
+/* Space for the one record nobody else can make, the workload's exit:
+ * container_state_reserve preallocates DIR/state.json.reserve (when the
+ * supervisor first writes state.json), and container_record_exit writes
+ * S like container_state_write, but if the state root is full it writes
+ * into the reserve's allocated blocks and renames that over state.json. */
+void container_state_reserve (const char *dir);
+int container_record_exit (const char *dir, const struct state *s, lxcshim_error_t *err);
+/* The same for c->state; the caller holds the lock. */
+int container_save_exit (struct container *c, lxcshim_error_t *err);
 
 /* Read-modify-write of DIR/state.json under the lock: FN gets the current
  * state and may change it; if it returns 0 the result is written.  ENOENT

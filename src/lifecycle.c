@@ -131,14 +131,24 @@ open_loaded (lxcshim_driver_t *d, const char *id, struct container *c, lxcshim_e
 }
 
 int
-lxcshim_state (lxcshim_driver_t *d, const char *id, char **json, lxcshim_error_t *err)
+lxcshim_state_with_warning (lxcshim_driver_t *d, const char *id, char **json, char **warning, lxcshim_error_t *err)
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 
+	if (warning)
+		*warning = NULL;
 	if (open_loaded (d, id, &c, err) < 0)
 		return -1;
 	*json = state_to_json (&c.state);
+	if (warning)
+		*warning = steal_pointer (&c.warning);
 	return 0;
+}
+
+int
+lxcshim_state (lxcshim_driver_t *d, const char *id, char **json, lxcshim_error_t *err)
+{
+	return lxcshim_state_with_warning (d, id, json, NULL, err);
 }
 
 bool
@@ -206,6 +216,7 @@ lxcshim_list (lxcshim_driver_t *d, struct lxcshim_container_info **list, size_t 
 		i->created = xstrdup (c.state.created ? c.state.created : "");
 		i->command = join_command (c.state.command);
 		i->state_json = state_to_json (&c.state);
+		i->warning = steal_pointer (&c.warning);
 	}
 	closedir (dir);
 	if (count)
@@ -224,6 +235,7 @@ lxcshim_list_free (struct lxcshim_container_info *list, size_t n)
 		free (list[i].created);
 		free (list[i].command);
 		free (list[i].state_json);
+		free (list[i].warning);
 	}
 	free (list);
 }
@@ -396,7 +408,7 @@ wait_recorded (struct container *c, int sig, const int *wstatus, lxcshim_error_t
 		c->state.oom_killed = false;
 		free (c->state.finished);
 		c->state.finished = rfc3339_now ();
-		if (container_save_state (c, err) < 0) {
+		if (container_save_exit (c, err) < 0) {
 			container_unlock (c);
 			return -1;
 		}

@@ -243,6 +243,7 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	st.command = strv_copy (s->command);
 	if (container_state_write (p->dir, &st, err) < 0)
 		goto out;
+	container_state_reserve (p->dir);
 
 	cfg = (struct supervisor_config) {
 		.id = s->id,
@@ -275,10 +276,12 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	/* --rm keeps the record while cgroups are left that only delete can
 	 * still find (they are named in it). */
 	*keep = cgroups_left;
-	if ((!s->rm || *keep) && container_state_write (p->dir, &st, &werr) < 0 && werr->status != ENOENT) {
-		*err = steal_pointer (&werr);
-		ret = -1;
-	}
+	/* The workload did run: its status is returned even if it cannot be
+	 * recorded, with a warning in place of the message. */
+	if ((!s->rm || *keep) && container_record_exit (p->dir, &st, &werr) < 0 && werr->status != ENOENT &&
+	    exit->message[0] == '\0')
+		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", s->id,
+		          werr->msg);
 out:
 	state_release (&st);
 	return ret;

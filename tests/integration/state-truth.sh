@@ -154,3 +154,91 @@ xrun 0 "stop -t 0 without a supervisor" lx stop -t 0 "$n"
 is "$(state_get "$n" exit_code)" 137 "our own SIGKILL is recorded as 137"
 xrun 0 "delete" lx delete "$n"
 assert_no_leftovers "$n"
+
+# ---- item 10: a full state root -----------------------------------------------------------
+FULL=$TMPD/fullroot
+mkdir -p "$FULL"
+if mount -t tmpfs -o size=2m,mode=0700 lxtfull "$FULL"; then
+	fx() { "$LXCSHIM" --root "$FULL" --lxcpath "$LXCPATH" "$@"; }
+	# fbg NAME CMD: a background run under the full root; FBG_PID.
+	fbg() {
+		mkdir -p "$TMPD/$1.sync"
+		# $! must be lxcshim itself, not a subshell.
+		"$LXCSHIM" --root "$FULL" --lxcpath "$LXCPATH" run --name "$1" -v "$TMPD/$1.sync:/lxtsync" -- sh -c "$2" < /dev/null > "$TMPD/$1.out" 2> "$TMPD/$1.err" &
+		FBG_PID=$!
+		record_pid "$FBG_PID"
+		wait_file_match "$FULL/containers/$1/state.json" '"status": *"running"' "$FBG_PID"
+	}
+	a=$(new_name)
+	b=$(new_name)
+	c=$(new_name)
+	fbg "$a" "$WAIT_GO; exit 3" || fail "container a starts" "$(cat "$TMPD/$a.err")"
+	apid=$FBG_PID
+	fbg "$c" "$WAIT_GO; exit 4" || fail "container c starts" "$(cat "$TMPD/$c.err")"
+	cpid=$FBG_PID
+	fbg "$b" "sleep 1000" || fail "container b starts" "$(cat "$TMPD/$b.err")"
+	kill -KILL "$FBG_PID"
+	wait "$FBG_PID" 2> /dev/null
+	binit=$(state_get "$FULL/containers/$b/state.json" init_process_pid)
+	# c's supervisor never got its reserve (as when the root was already
+	# nearly full at its start).
+	rm -f "$FULL/containers/$c/state.json.reserve"
+	# fill: takes whatever room is left (a record written into the
+	# reserve frees its unused tail).
+	fill() {
+		_k=$(($(cat "$TMPD/.fills" 2> /dev/null || echo 0) + 1))
+		echo "$_k" > "$TMPD/.fills"
+		dd if=/dev/zero of="$FULL/fill.$_k" bs=1024 2> /dev/null
+		! sh -c "printf x > '$FULL/probe'" 2> /dev/null
+	}
+	ok "the state root is full" fill
+
+	: > "$TMPD/$a.sync/go"
+	rc=0
+	wait "$apid" || rc=$?
+	is "$rc" 3 "a run that ends while the root is full exits with its workload's 3"
+	is "$(cat "$TMPD/$a.err")" "" "and says nothing: the exit went into the reserved space"
+	is "$(state_get "$FULL/containers/$a/state.json" exit_code)" 3 "state.json records 3"
+	xrun 0 "state of it" fx state "$a"
+	like "$(cat "$TMPD/out")" '"exit_code": 3' "state says 3"
+
+	fill
+	: > "$TMPD/$c.sync/go"
+	rc=0
+	wait "$cpid" || rc=$?
+	is "$rc" 4 "without a reserve the run still exits with its workload's 4"
+	like "$(cat "$TMPD/$c.err")" "^lxcshim: warning: could not record the exit of $c: " "and warns that it is unrecorded"
+	is "$(line_count "$TMPD/$c.err")" 1 "in one line"
+
+	fill
+	xrun 0 "kill KILL of the unsupervised container" fx kill "$b" KILL
+	ok "its init ends" poll sh -c "! [ -d /proc/$binit ] || grep -q '^State:.*Z' /proc/$binit/status"
+	xrun 0 "state exits 0 although the correction cannot be saved" fx state "$b"
+	like "$(cat "$TMPD/out")" '"status": "stopped"' "state tells the truth: stopped"
+	like "$(cat "$TMPD/err")" "^lxcshim: warning: could not save the state of $b: .*No space left" "and says it could not be saved"
+	is "$(line_count "$TMPD/err")" 1 "in one line"
+	is "$(state_get "$FULL/containers/$b/state.json" status)" running "(indeed unsaved)"
+	xrun 0 "list exits 0" fx list
+	like "$(cat "$TMPD/out")" "$b +stopped " "list shows the unsaved container as stopped"
+	like "$(cat "$TMPD/out")" "$a +stopped " "list shows the one whose exit was recorded"
+	like "$(cat "$TMPD/out")" "$c +stopped " "list shows the one whose exit went unrecorded as stopped"
+	is "$(grep -c "^lxcshim: warning: could not save the state of $b: " "$TMPD/err")" 1 "list warns once about b"
+	is "$(grep -c "^lxcshim: warning: could not save the state of $c: " "$TMPD/err")" 1 "list warns once about c"
+	is "$(line_count "$TMPD/err")" 2 "and about nothing else"
+	xrun 0 "list --json exits 0" fx list --json
+	ok "list --json is valid JSON" json_valid "$TMPD/out"
+
+	xrun 0 "state of c" fx state "$c"
+	like "$(cat "$TMPD/out")" '"exit_code": null' "c's exit code is unknown, not made up"
+	rm -f "$FULL"/fill.*
+	xrun 0 "state, once there is room again" fx state "$b"
+	is "$(cat "$TMPD/err")" "" "no warning any more"
+	is "$(state_get "$FULL/containers/$b/state.json" status)" stopped "and the truth is saved"
+	for x in "$a" "$b" "$c"; do
+		xrun 0 "delete $x" fx delete "$x"
+		ok "nothing left of $x" test ! -e "$FULL/containers/$x"
+	done
+	umount "$FULL"
+else
+	skip "full state root" "cannot mount a tmpfs"
+fi
