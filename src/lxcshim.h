@@ -156,7 +156,8 @@ bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
 /* Sends SIG to the container's init (through a pidfd verified against the
  * recorded start time, its being a pid-namespace init and the container's
  * own cgroups; EPERM, nothing signalled, for a record that does not match
- * the process), which forwards it to the workload.  On a paused
+ * the process: stop, pause and resume refuse it too, delete removes it
+ * without a signal), which forwards it to the workload.  On a paused
  * container SIGKILL also thaws it, so that it dies at once; any other
  * signal stays pending until lxcshim_resume. */
 int lxcshim_kill (lxcshim_driver_t *driver, const char *id, int sig, lxcshim_error_t *err);
@@ -207,7 +208,8 @@ struct lxcshim_stats {
 int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct lxcshim_stats *stats, lxcshim_error_t *err);
 
 /* Removes the container's files.  A running or paused container is
- * refused (EBUSY) unless force, which kills it first (SIGKILL).  Also
+ * refused (EBUSY) unless force, which kills it first (SIGKILL); so is one
+ * that LXC still runs in the recorded cgroups though the record is stale.  Also
  * removes the lxc.payload.NAME / lxc.monitor.NAME cgroups that a killed
  * lxc-start left behind (NAME from the recorded cgroup_paths), if no
  * process is in them. */
