@@ -63,6 +63,10 @@ check_refused() { # DESC PID START [CGROUPS-JSON]
 check_refused "pid 1 with its real start time" 1 "$(starttime 1)"
 like "$(lx kill "$n" KILL 2>&1)" "does not match its init \\(pid 1 is the host's init\\)" "pid 1: the reason is named"
 check_refused "pid 1 without a start time" 1 0
+xrun 1 "delete of that record refuses: LXC still runs the container" lx delete "$n"
+like "$(cat "$TMPD/err")" "still running according to LXC" "delete says why"
+ok "the record is kept" test -e "$(state_file "$n")"
+ok "the real init was not touched by delete" pid_alive "$real_init"
 check_refused "a host process with its real start time" "$standin" "$st"
 like "$(lx kill "$n" KILL 2>&1)" "not the init of a pid namespace" "host process: the reason is named"
 ok "the stand-in is still alive" pid_alive "$standin"
