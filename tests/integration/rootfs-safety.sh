@@ -89,6 +89,18 @@ n=$(new_name)
 out=$(lx run --rm --name "$n" --rootfs "$RF2" -- cat /etc/hostname 2>&1)
 is "$?:$out" "0:lxcshim" "the same rootfs without the links runs"
 
+# A rootfs whose /dev is a symlink: LXC's autodev refuses it, and the
+# mount entries under /dev (create=) never run.
+RF3=$TMPD/rf3
+make_rootfs "$RF3"
+rm -rf "$RF3/dev"
+ln -s "$TMPD/outside" "$RF3/dev"
+n=$(new_name)
+lx run --rm --name "$n" --rootfs "$RF3" -v /etc/hostname:/dev/lxt-h -- true > /dev/null 2>&1
+is "$?" 125 "a rootfs whose /dev is a symlink out of it: 125"
+is "$(ls -A "$TMPD/outside")" "" "... nothing is created where /dev points (dev/shm, volumes)"
+assert_no_leftovers "$n"
+
 # A volume nested in another volume: its mount point is made in that
 # volume's source, where a planted symlink is refused as well.
 ln -s "$TMPD/outside" "$TMPD/vol/link"
