@@ -86,6 +86,7 @@ enum { OPT_SPEC = 1000, OPT_HELP, OPT_SIG_PROXY };
 static const struct option run_options[] = {
 	{ "name", required_argument, NULL, 0 },
 	{ "rootfs", required_argument, NULL, 0 },
+	{ "rootfs-overlay", no_argument, NULL, 0 },
 	{ "env", required_argument, NULL, 'e' },
 	{ "env-file", required_argument, NULL, 0 },
 	{ "user", required_argument, NULL, 'u' },
