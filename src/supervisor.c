@@ -356,11 +356,17 @@ record_running (struct sup *s, lxcshim_error_t *err)
 	st->status = xstrdup ("running");
 	if (container_state_write (s->cfg->dir, st, err) < 0)
 		return -1;
-	/* Without a v1 memory cgroup there is no eventfd to watch; the verdict
-	 * then rests on the death by SIGKILL alone being insufficient. */
-	mem = kv_get (st->cgroups, st->n_cgroups, "memory");
-	if (mem && !s->cfg->memory_v2)
-		oom_watch_start (&s->oom, mem, NULL);
+	/* The memory controller is on v1 (eventfd) or on cgroup2 (memory.events,
+	 * absent where the controller is not enabled: nothing can OOM there). */
+	if (s->cfg->memory_v2) {
+		mem = kv_get (st->cgroups, st->n_cgroups, "unified");
+		if (mem)
+			oom_watch_start_v2 (&s->oom, mem, NULL);
+	} else {
+		mem = kv_get (st->cgroups, st->n_cgroups, "memory");
+		if (mem)
+			oom_watch_start (&s->oom, mem, NULL);
+	}
 	return 0;
 }
 
