@@ -407,3 +407,40 @@ cgroup_pids (const struct kv *cg, size_t ncg, pid_t **v, size_t *n, lxcshim_erro
 		return lxcshim_fail (err, EINVAL, "state.json records no cgroup");
 	return collect_pids (dir, v, n, err);
 }
+
+/* Is CTRL a word of the space-separated list TEXT? */
+bool
+cgroup_list_has (const char *text, const char *ctrl)
+{
+	size_t n = strlen (ctrl);
+
+	for (const char *p = text; p && *p;) {
+		p += strspn (p, " \n");
+		if (strncmp (p, ctrl, n) == 0 && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return true;
+		p += strcspn (p, " \n");
+	}
+	return false;
+}
+
+int
+cgroup_check_controller (const char *ctrl, bool v2, const char *unified_mount, const char *flag, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+
+	if (!v2) {
+		path = xasprintf ("%s/%s", CGROUP_ROOT, ctrl);
+		if (is_fs (path, CGROUP_SUPER_MAGIC))
+			return 0;
+		return lxcshim_fail (err, EINVAL, "%s needs the %s cgroup controller, which this host does not mount", flag,
+		                     ctrl);
+	}
+	if (unified_mount == NULL)
+		return lxcshim_fail (err, EINVAL, "%s needs the %s cgroup controller, and this host has no cgroup2", flag, ctrl);
+	/* LXC 5.0.2 (as root) creates lxc.payload.NAME at the root of the
+	 * hierarchy, even when started from a delegated service cgroup. */
+	path = xasprintf ("%s/cgroup.controllers", unified_mount);
+	if (read_file (path, &text, NULL, NULL) < 0 || !cgroup_list_has (text, ctrl))
+		return lxcshim_fail (err, EINVAL, "%s needs the %s cgroup controller, which is not in %s", flag, ctrl, path);
+	return 0;
+}

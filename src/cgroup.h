@@ -73,4 +73,14 @@ int cgroup_frozen (const struct kv *cg, size_t n);
  * processes sit in a child leaf such as .lxc), unsorted, unique. */
 int cgroup_pids (const struct kv *cg, size_t n, pid_t **v, size_t *count, lxcshim_error_t *err);
 
+/* Is CTRL a word of a cgroup.controllers / subtree_control TEXT? */
+bool cgroup_list_has (const char *text, const char *ctrl);
+
+/* Can this host honour a limit (FLAG, for the message) that needs
+ * controller CTRL?  On v1 its hierarchy must be mounted; on cgroup2 it
+ * must be available where LXC creates the container's cgroup.  EINVAL
+ * with the reason otherwise: a limit is never silently dropped. */
+int cgroup_check_controller (const char *ctrl, bool v2, const char *unified_mount, const char *flag,
+                             lxcshim_error_t *err);
+
 #endif
