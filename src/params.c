@@ -37,6 +37,15 @@ params_argv (const lxcshim_spec_t *s, const struct params *p)
 	/* -q keeps lxc's own chatter (e.g. every attach) off the workload's
 	 * stderr; the log file in the config still gets it. */
 	strv_append (&argv, "-q");
+	/* The log from the start: the config's lxc.log.file only takes effect
+	 * once parsed, so errors in the config itself (or in an include)
+	 * would go nowhere and the failure would have no reason. */
+	if (p->log_file) {
+		strv_append (&argv, "-o");
+		strv_append (&argv, p->log_file);
+		strv_append (&argv, "-l");
+		strv_append (&argv, p->log_level ? p->log_level : "ERROR");
+	}
 	strv_append (&argv, "--");
 	strv_append (&argv, LXCSHIM_INIT_TARGET);
 	if (s->user) {
