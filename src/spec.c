@@ -601,7 +601,8 @@ spec_environment (const lxcshim_spec_t *s, struct read_cancel *cancel, char ***o
 
 		if (read_file_limited (s->env_files[i], LXCSHIM_FILE_MAX, cancel, &text, &len, err) < 0) {
 			strvb_free (&env);
-			return lxcshim_error_prefix (err, "invalid env-file");
+			/* A signal while we waited on it says nothing about the file. */
+			return err && *err && (*err)->status == EINTR ? -1 : lxcshim_error_prefix (err, "invalid env-file");
 		}
 		if (parse_env_file (text, len, &entries, err) < 0) {
 			strvb_free (&entries);
