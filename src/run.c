@@ -216,6 +216,10 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 	p->env_path = driver_container_file (d, s->id, "config.env");
 	p->log_path = driver_container_file (d, s->id, "lxc.log");
 	p->env_json = template_env_json (env);
+	/* The init reads it back with the same limit (escapes can make the
+	 * JSON longer than the environment). */
+	if (strlen (p->env_json) > LXCSHIM_FILE_MAX)
+		return lxcshim_fail (err, E2BIG, "the environment as config.env is larger than %zu bytes", LXCSHIM_FILE_MAX);
 
 	paths = (struct template_paths) {
 		.init_source = d->init_path,
