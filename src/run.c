@@ -177,14 +177,17 @@ check_exec_limits (const lxcshim_spec_t *s, char *const *env, lxcshim_error_t *e
 	return check_exec_size (s->command, env, exec_args_limit (stack), 8192, err);
 }
 
-/* A config without lxc.rootfs.path would make LXC run the container on
- * the host's own /. */
+/* A config without a lxc.rootfs.path value would make LXC run the
+ * container on the host's own /. */
 static int
 check_rootfs_line (const char *config, const char *template, lxcshim_error_t *err)
 {
 	for (const char *l = config; l && *l; l = strchr (l, '\n') ? strchr (l, '\n') + 1 : NULL) {
 		l += strspn (l, " \t");
-		if (strncmp (l, "lxc.rootfs.path", 15) == 0 && strchr (" \t=", l[15]))
+		if (strncmp (l, "lxc.rootfs.path", 15) != 0 || !l[15] || !strchr (" \t=", l[15]))
+			continue;
+		l += 15 + strspn (l + 15, " \t");
+		if (*l == '=' && l[1 + strspn (l + 1, " \t")] != '\n' && l[1 + strspn (l + 1, " \t")] != '\0')
 			return 0;
 	}
 	return lxcshim_fail (err, BAD_INPUT, "template %s renders no lxc.rootfs.path: the container would run on the host's /",

@@ -233,6 +233,8 @@ unlike "$(cat "$TMPD/cd.err")" 'Failed to spawn' "an include with lxc.cap.drop: 
 assert_no_leftovers "$n" "" "an include with lxc.cap.drop leaves nothing"
 : > "$TMPD/empty.tmpl"
 rrun "an empty template" "template $TMPD/empty.tmpl renders no lxc.rootfs.path" --template "$TMPD/empty.tmpl" -- true
+printf 'lxc.uts.name = x\nlxc.rootfs.path =\n' > "$TMPD/empty-rootfs.tmpl"
+rrun "a template with an empty lxc.rootfs.path" "renders no lxc.rootfs.path" --template "$TMPD/empty-rootfs.tmpl" -- true
 printf '## only comments\n' > "$TMPD/comments.tmpl"
 rrun "a template of comments only" "renders no lxc.rootfs.path" --template "$TMPD/comments.tmpl" -- true
 
