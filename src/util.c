@@ -316,7 +316,7 @@ read_file_limited (const char *path, size_t max, struct read_cancel *cancel, cha
 	struct buf b = { 0 };
 	struct stat st;
 	bool poll_it;
-	size_t chunk = 64 * 1024;
+	size_t chunk = 4096;
 
 	/* Non-blocking, so that a FIFO without a writer cannot hang the open;
 	 * polling below then waits for its writer as a blocking read would. */
@@ -330,12 +330,15 @@ read_file_limited (const char *path, size_t max, struct read_cancel *cancel, cha
 	if (S_ISREG (st.st_mode) && (uint64_t) st.st_size > max)
 		goto too_big;
 	poll_it = cancel && !S_ISREG (st.st_mode);
+	/* A regular file in one read (and one more to see its end). */
+	if (S_ISREG (st.st_mode) && st.st_size > 0)
+		chunk = (size_t) st.st_size + 1;
 	for (;;) {
 		ssize_t r;
 
 		/* Room for one byte past the limit tells "exactly max" from more. */
 		if (b.cap < b.len + chunk + 1) {
-			b.cap = b.len + chunk + 1;
+			b.cap = b.len + chunk + 1 > 2 * b.cap ? b.len + chunk + 1 : 2 * b.cap;
 			b.data = xrealloc (b.data, b.cap);
 		}
 		if (poll_it && !wait_input (fd, cancel)) {
@@ -360,7 +363,7 @@ read_file_limited (const char *path, size_t max, struct read_cancel *cancel, cha
 			goto too_big;
 		}
 		if (chunk < (size_t) 1 << 20)
-			chunk *= 2;
+			chunk = chunk * 2 < (size_t) 1 << 20 ? chunk * 2 : (size_t) 1 << 20;
 	}
 	if (b.data)
 		b.data[b.len] = '\0';
