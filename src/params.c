@@ -59,8 +59,13 @@ params_argv (const lxcshim_spec_t *s, const struct params *p)
 	if (s->tty)
 		strv_append (&argv, "-t");
 	strv_append (&argv, "--");
-	for (size_t i = 0; s->command && s->command[i]; i++)
-		strv_append (&argv, s->command[i]);
+	{
+		/* In O(1) each: the command may be long. */
+		struct strvb b = { .v = argv, .n = strv_length (argv), .cap = strv_length (argv) + 1 };
+		for (size_t i = 0; s->command && s->command[i]; i++)
+			strvb_push (&b, xstrdup (s->command[i]));
+		argv = strvb_steal (&b);
+	}
 	return argv;
 }
 

@@ -458,15 +458,19 @@ lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t 
 		if (val == NULL)
 			continue;
 		if (streq (key, "command")) {
-			_cleanup_strv_ char **argv = xzalloc (sizeof (char *));
+			struct strvb argv = { 0 };
 			size_t n = json_object_is_type (val, json_type_array) ? json_object_array_length (val) : 0;
 			for (size_t i = 0; i < n; i++) {
 				char *s;
-				if ((ret = json_scalar (key, json_object_array_get_idx (val, i), &s, err)) < 0)
+				if ((ret = json_scalar (key, json_object_array_get_idx (val, i), &s, err)) < 0) {
+					strvb_free (&argv);
 					goto out;
-				strv_push (&argv, s);
+				}
+				strvb_push (&argv, s);
 			}
-			if ((ret = lxcshim_spec_set_command (spec, argv, err)) < 0)
+			ret = lxcshim_spec_set_command (spec, argv.v ? argv.v : (char *[]) { NULL }, err);
+			strvb_free (&argv);
+			if (ret < 0)
 				goto out;
 			continue;
 		}

@@ -107,9 +107,14 @@ strv_append (char ***v, const char *s)
 char **
 strv_copy (char *const *v)
 {
-	char **r = xzalloc (sizeof (char *));
-	for (size_t i = 0; v && v[i]; i++)
-		strv_append (&r, v[i]);
+	size_t n = strv_length (v);
+	char **r = xmalloc ((n + 1) * sizeof (char *));
+
+	/* Not strv_append: that is O(n) a call, and a command may have 100k+
+	 * arguments. */
+	for (size_t i = 0; i < n; i++)
+		r[i] = xstrdup (v[i]);
+	r[n] = NULL;
 	return r;
 }
 

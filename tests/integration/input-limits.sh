@@ -104,6 +104,14 @@ is "$(grep '^V1869f=' "$TMPD/100k.out")" "V1869f=9" "the last distinct variable 
 is "$(cat "$TMPD/100k.err")" "" "and nothing on stderr"
 assert_no_leftovers "$n" "" "the 100k run leaves nothing"
 
+# 100k command arguments: all arrive (the argv, state.json and the spec
+# are built in O(1) a string).
+n=$(new_name)
+# shellcheck disable=SC2046
+out=$(lx run --rm --name "$n" -- sh -c 'echo "$# $1 ${100000}"' x $(seq 100000))
+is "$out" "100000 1 100000" "100k command arguments reach the workload"
+assert_no_leftovers "$n" "" "the 100k-argument run leaves nothing"
+
 # More than execve takes: refused up front, not as a start failure.
 awk 'BEGIN { for (i = 0; i < 200000; i++) printf "VARIABLE_%06d=a value of some length %d\n", i, i }' > "$TMPD/200k.env"
 rrun "an environment larger than execve takes" \
