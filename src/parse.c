@@ -425,13 +425,13 @@ mountinfo_root_is_shared (const char *mountinfo)
 }
 
 uint64_t
-proc_stat_starttime (const char *stat)
+proc_stat_field (const char *stat, int want)
 {
 	/* comm (field 2) may hold spaces and parentheses: skip to the last ')'. */
 	const char *p = stat ? strrchr (stat, ')') : NULL;
 	int field = 2;
 
-	if (p == NULL)
+	if (p == NULL || want <= field)
 		return 0;
 	p++;
 	while (*p) {
@@ -440,12 +440,18 @@ proc_stat_starttime (const char *stat)
 		if (*p == '\0')
 			break;
 		field++;
-		if (field == 22)
+		if (field == want)
 			return strtoull (p, NULL, 10);
 		while (*p && *p != ' ')
 			p++;
 	}
 	return 0;
+}
+
+uint64_t
+proc_stat_starttime (const char *stat)
+{
+	return proc_stat_field (stat, 22);
 }
 
 int

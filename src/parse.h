@@ -72,7 +72,9 @@ int parse_signal (const char *s, int *sig, lxcshim_error_t *err);
 /* True if the mount at "/" in this mountinfo text is shared. */
 bool mountinfo_root_is_shared (const char *mountinfo);
 
-/* Field 22 (starttime) of a /proc/PID/stat text; 0 if malformed. */
+/* Numeric field N (1-based, as in proc(5)) of a /proc/PID/stat text, and
+ * field 22 (starttime); 0 if absent or malformed. */
+uint64_t proc_stat_field (const char *stat, int field);
 uint64_t proc_stat_starttime (const char *stat);
 
 /* Rejects a string that would break out of a single lxc config line:

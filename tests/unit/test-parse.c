@@ -741,6 +741,12 @@ test_proc_stat_starttime (void **state UNUSED)
 	assert_true (proc_stat_starttime ("19902 cat R 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22") == 0);
 	assert_true (proc_stat_starttime ("") == 0);
 	assert_true (proc_stat_starttime (NULL) == 0);
+	/* Field 9 is the flags word (4194304 = PF_RANDOMIZE here). */
+	assert_true (proc_stat_field (real, 9) == 4194304);
+	assert_true (proc_stat_field (tricky_comm, 9) == 4194560);
+	assert_true (proc_stat_field (real, 4) == 19897);
+	assert_true (proc_stat_field (real, 2) == 0);
+	assert_true (proc_stat_field (real, 99) == 0);
 
 	/* Our own stat parses to something non-zero. */
 	f = fopen ("/proc/self/stat", "r");
