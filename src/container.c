@@ -101,6 +101,11 @@ proc_stat (pid_t pid, char *state, uint64_t *start)
 		return -1;
 	*state = p[2];
 	*start = proc_stat_starttime (text);
+	/* An exiting task (PF_EXITING) is dead for our purposes: while the
+	 * pid-namespace init waits in exit for its children, v1 lines of
+	 * /proc/PID/cgroup already read "/" and would look like a forgery. */
+	if (proc_stat_field (text, 9) & 0x00000004)
+		*state = 'X';
 	return 0;
 }
 
