@@ -207,6 +207,22 @@ test_stats_v2 (void **state UNUSED)
 	remove_fake (dir);
 }
 
+static void
+test_list_has (void **state UNUSED)
+{
+	const char *ctrls = "cpuset cpu io memory hugetlb pids rdma misc\n";
+
+	assert_true (cgroup_list_has (ctrls, "cpuset"));
+	assert_true (cgroup_list_has (ctrls, "cpu"));
+	assert_true (cgroup_list_has (ctrls, "misc"));
+	assert_true (cgroup_list_has (ctrls, "pids"));
+	/* Whole words only. */
+	assert_false (cgroup_list_has ("cpuset io\n", "cpu"));
+	assert_false (cgroup_list_has ("hugetlb\n", "huge"));
+	assert_false (cgroup_list_has ("", "memory"));
+	assert_false (cgroup_list_has ("\n", "memory"));
+}
+
 int
 main (void)
 {
@@ -218,6 +234,7 @@ main (void)
 		cmocka_unit_test (test_nspid),
 		cmocka_unit_test (test_read_u64),
 		cmocka_unit_test (test_stats_v2),
+		cmocka_unit_test (test_list_has),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
