@@ -498,7 +498,11 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 		/* The init died without a word: only SIGKILL does that to a
 		 * pid-namespace init (lxc-stop -k, a kill -9 from the host). */
 		s->exit_code = 128 + SIGKILL;
-		s->oom_killed = oom_verdict (true, s->oom.seen, 0);
+		/* The OOM killer may have picked the init: its event (or, on
+		 * v2, the counter) is read once more, while the cgroup may
+		 * still be there; a removed cgroup reads as no kill. */
+		on_oom_event (s);
+		s->oom_killed = oom_verdict (true, s->oom.seen, oom_watch_kills (&s->oom));
 	}
 	return 0;
 }
