@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install everything lxcshim needs to build, run and test on Debian 12.
 # Idempotent: apt-get skips what is already installed.
 set -eu

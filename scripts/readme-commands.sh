@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The README's marked commands, so that CI runs exactly what a newcomer
 # reads.  A command block is the fenced block right after a line
 # "<!-- ci:MARKER -->".

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The whole test suite: unit and integration tests against real containers
 # (the embedding example and pkg-config included), once in a normal build
 # and once under AddressSanitizer + UBSan, then `make distcheck` and the

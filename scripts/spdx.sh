@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The licence header of every source-like file: lists them, checks them,
 # or adds the line where it is missing (idempotent).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The licence: COPYING is the LGPL 2.1, and every source-like file of the
 # tree names it in an SPDX line (scripts/spdx.sh: the checkout's files in
 # git, the distributed files in a tarball, as under make distcheck).

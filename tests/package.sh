@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The Debian package, end to end: builds lxcshim, liblxcshim0 and
 # liblxcshim-dev from a clean export of the checkout (git archive of HEAD
 # plus uncommitted changes to tracked files), checks them (lintian, the

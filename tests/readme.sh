@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The README's two commands as CI takes them: scripts/readme-commands.sh
 # finds exactly one set-up and one test block, in that order, and refuses a
 # README that lost, repeated or reordered one; .ci/run runs them in order
