@@ -21,11 +21,19 @@ mode=${1:?usage: spdx.sh --list|--check|--add [DIR]}
 dir=${2:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$dir"
 
+tmpl=$(mktemp)
+trap 'rm -f "$tmpl"' EXIT
 all_files () {
 	if [ "$(git rev-parse --show-toplevel 2> /dev/null)" = "$(pwd -P)" ]; then
 		git ls-files --cached --others --exclude-standard
 	else
-		find . -type f | sed 's|^\./||' | grep -v -E \
+		# Build trees inside it (make distcheck's _build/, _inst/) are
+		# not sources either.
+		find . -mindepth 2 -name config.status -printf '%h\n' | sed 's|^\./||' > "$tmpl"
+		echo _inst >> "$tmpl"
+		find . -type f | sed 's|^\./||' | awk -v skip="$tmpl" '
+			BEGIN { while ((getline d < skip) > 0) dirs[d "/"] = 1 }
+			{ for (d in dirs) if (index($0, d) == 1) next; print }' | grep -v -E \
 			-e '^(build-aux|m4|autom4te\.cache)/' \
 			-e '(^|/)(Makefile\.in|config\.h\.in|configure|aclocal\.m4)$' \
 			-e '^\.git/'
