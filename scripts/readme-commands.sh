@@ -51,8 +51,10 @@ fi
 
 block setup > /dev/null
 block test > /dev/null
-s=$(grep -n '<!--[[:space:]]*ci:setup[[:space:]]*-->' "$readme" | cut -d: -f1)
-t=$(grep -n '<!--[[:space:]]*ci:test[[:space:]]*-->' "$readme" | cut -d: -f1)
+# The same whole-line match as block()'s: a marker named in prose is text.
+line () { grep -n -E "^[[:space:]]*<!--[[:space:]]*ci:$1[[:space:]]*-->[[:space:]]*\$" "$readme" | cut -d: -f1; }
+s=$(line setup)
+t=$(line test)
 if [ "$s" -gt "$t" ]; then
 	echo "readme-commands: $readme: the ci:test block comes before the ci:setup block" >&2
 	exit 1

@@ -57,6 +57,10 @@ echo test
 MD
 }
 good > "$tmp/ok.md"
+if out=$(sh "$rc" "$tmp/ok.md" 2>&1); then pass "a good README passes the check"; else fail "a good README passes the check" "$out"; fi
+{ good; echo 'Prose naming `<!-- ci:setup -->` is not a marker.'; } > "$tmp/prose.md"
+if out=$(sh "$rc" "$tmp/prose.md" 2>&1) && [ -z "$out" ]; then pass "a marker named in prose is not a marker"
+else fail "a marker named in prose is not a marker" "$out"; fi
 is "$(sh "$rc" "$tmp/ok.md" setup)" "echo set-up" "a block is printed"
 is "$(sh "$rc" "$tmp/ok.md" test)" "echo test" "a block after a blank line is printed"
 
