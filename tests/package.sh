@@ -143,6 +143,14 @@ like "$(dpkg-deb -f "$tmp/liblxcshim0_${ver}_$arch.deb" Depends)" 'liblxc1' "lib
 for f in $debs; do dpkg-deb -c "$f"; done | awk '{print $6}' | sed 's|^\.||; s|/$||' | grep . | sort -u > "$tmp/paths"
 while read -r p; do { [ -e "$p" ] || [ -L "$p" ]; } && echo "$p"; done < "$tmp/paths" > "$tmp/existed"
 
+# dpkg would silently replace, and the purge then delete, a file another
+# install (make install) put at one of the packages' paths: refuse.
+clash=
+for f in $debs; do dpkg-deb -c "$f"; done | awk '$1 !~ /^d/ {print $6}' | sed 's|^\.||' > "$tmp/files"
+while read -r p; do { [ -e "$p" ] || [ -L "$p" ]; } && clash="$clash $p"; done < "$tmp/files"
+is "$clash" "" "no file the packages ship exists before they are installed"
+[ -z "$clash" ] || exit 1
+
 # ---- install
 installed=yes
 if DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends $debs > "$tmp/apt.out" 2>&1; then
