@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim(1): a thin door onto liblxcshim.  Flags map one to one onto spec
  * keys; this file holds no container logic.  It is the one place that
  * prints errors. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim_exec: another process in a running container, through liblxc's
  * attach API, with the container's environment (config.env), a user
  * resolved inside the container, and docker's exit statuses. */

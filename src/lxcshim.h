@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim: run and supervise commands in LXC containers.
  *
  * The public C API.  Every call that can fail returns 0 on success and -1

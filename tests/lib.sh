@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/lib.sh: a small POSIX sh TAP library for lxcshim's integration
 # tests.  Sourced by every tests/integration/*.sh script:
 #
