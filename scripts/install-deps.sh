@@ -8,6 +8,7 @@ packages="
   lxc lxc-dev libjson-c-dev libcap-dev libcmocka-dev
   busybox-static
   hyperfine tmux util-linux iproute2 procps
+  bash-completion
 "
 
 if [ "$(id -u)" != 0 ]; then
