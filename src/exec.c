@@ -92,7 +92,12 @@ exec_function (void *data)
 		return 125;
 	}
 	/* Nothing of the caller's but stdio reaches the process. */
-	syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		/* Kernels before 5.11. */
+		long max = sysconf (_SC_OPEN_MAX);
+		for (int fd = 3; fd < (max < 0 || max > 65536 ? 65536 : max); fd++)
+			fcntl (fd, F_SETFD, FD_CLOEXEC);
+	}
 	reset_signals ();
 	e = command_exec (p->argv);
 	report (p->report_fd, STAGE_EXEC, e);
@@ -224,11 +229,18 @@ wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal 
 	_cleanup_close_ int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
 	struct relay out = { .from = -1, .to = -1 }, in = { .from = -1, .to = -1 };
 
+	if (pidfd < 0) {
+		/* Linux < 5.3: no way to wait for it and forward signals. */
+		lxcshim_fail_errno (err, "pidfd_open %d", (int) pid);
+		kill (pid, SIGKILL);
+		waitpid (pid, status, 0);
+		return -1;
+	}
 	if (tty->master >= 0) {
 		out = (struct relay) { .from = tty->master, .to = o->stdio.out };
 		in = (struct relay) { .from = o->stdio.in, .to = tty->master };
 	}
-	while (pidfd >= 0) {
+	for (;;) {
 		struct pollfd p[6] = { { .fd = pidfd, .events = POLLIN }, { .fd = o->signal_fd, .events = POLLIN } };
 		struct signalfd_siginfo si;
 
