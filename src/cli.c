@@ -879,7 +879,7 @@ main (int argc, char **argv)
 		if (fcntl (fd, F_GETFD) < 0 && open ("/dev/null", O_RDWR) != fd)
 			return EXIT_LXCSHIM;
 
-	/* Developer knobs: run an uninstalled build (see tests/env.sh). */
+	/* Developer knobs: run an uninstalled build (make check sets them). */
 	g.opts.init_path = getenv ("LXCSHIM_INIT");
 	g.opts.template_path = getenv ("LXCSHIM_TEMPLATE");
 	g.opts.rootfs = getenv ("LXCSHIM_ROOTFS");

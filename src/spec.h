@@ -1,5 +1,5 @@
 /* The container spec: one struct filled by CLI flags, by a JSON --spec
- * document, or by an embedding program, all through spec_set(). */
+ * document, or by an embedding program, all through lxcshim_spec_set(). */
 #ifndef LXCSHIM_SPEC_H
 #define LXCSHIM_SPEC_H
 
