@@ -38,7 +38,8 @@ struct lxcshim_driver_options {
 	const char *log_level;     /* error|warn|info|debug; default error */
 	/* Site defaults (root, lxcpath, rootfs, template, net, lxc-include)
 	 * in lxc.conf's "key = value" form; the fields above override them.
-	 * NULL: /etc/lxcshim/lxcshim.conf if it exists; "": none. */
+	 * NULL: $(sysconfdir)/lxcshim/lxcshim.conf if it exists (/etc/... when
+	 * configured with --sysconfdir=/etc); "": none. */
 	const char *config_file;
 };
 
