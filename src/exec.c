@@ -223,7 +223,7 @@ check_options (const struct lxcshim_exec_options *o, lxcshim_error_t *err)
 /* Waits for the attached process, forwarding what signal_fd delivers and,
  * with a terminal, relaying its master to the caller's fds. */
 static int
-wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal *tty, int *status,
+wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal *tty, int out_fd, int *status,
                lxcshim_error_t *err)
 {
 	_cleanup_close_ int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
@@ -237,7 +237,7 @@ wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal 
 		return -1;
 	}
 	if (tty->master >= 0) {
-		out = (struct relay) { .from = tty->master, .to = o->stdio.out };
+		out = (struct relay) { .from = tty->master, .to = out_fd };
 		in = (struct relay) { .from = o->stdio.in, .to = tty->master };
 	}
 	for (;;) {
@@ -375,7 +375,9 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 	}
 	/* The caller's window may have changed since exec_pty_size(). */
 	terminal_resize (&tty, o->stdio.out);
-	if (wait_attached (pid, o, &tty, &status, err) < 0)
+	/* A full relay buffer would stop reading the master: with no stdout
+	 * the output goes to /dev/null. */
+	if (wait_attached (pid, o, &tty, o->stdio.out >= 0 ? o->stdio.out : devnull, &status, err) < 0)
 		goto out;
 
 	if (read_all (rd, &r, sizeof r) == (ssize_t) sizeof r) {

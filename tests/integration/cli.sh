@@ -58,6 +58,19 @@ ok "a bad run option leaves nothing" containers_empty
 xrun 125 "an unknown exec option -> 125" lx exec --lxt-bogus x true
 like "$(cat "$TMPD/err")" '^lxcshim: invalid option "--lxt-bogus": usage: lxcshim exec ' "unknown exec option message"
 
+# ---- a --spec document's booleans act as the flags do (lxcshim(1) no longer
+# lists that as a bug) ------------------------------------------------------------
+printf '{"dry-run": true, "command": ["true"]}\n' > "$TMPD/dry.json"
+xrun 0 '--spec {"dry-run": true} exits 0' lx run --spec "$TMPD/dry.json"
+like "$(cat "$TMPD/out")" '^lxc\.uts\.name = ' '--spec {"dry-run": true} prints the lxc config'
+ok '--spec {"dry-run": true} runs and creates nothing' containers_empty
+nd=$(new_name)
+printf '{"detach": true, "name": "%s", "command": ["sleep", "1000"]}\n' "$nd" > "$TMPD/detach.json"
+xrun 0 '--spec {"detach": true} exits 0' lx run --spec "$TMPD/detach.json"
+is "$(cat "$TMPD/out")" "$nd" '--spec {"detach": true} prints the id'
+is "$(state_get "$nd" status)" running '--spec {"detach": true}: the container runs in the background'
+ok "delete -f the detached one" lx delete -f "$nd"
+
 # ---- exec ID -- CMD ------------------------------------------------------------------
 n=$(new_name)
 if ! start_bg "$n" -- sleep 1000; then
