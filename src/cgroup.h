@@ -34,4 +34,26 @@ char *cgroup_lxc_sibling (const char *dir, const char *kind);
 /* Removes DIR and any child cgroups; ENOENT counts as success. */
 int cgroup_remove (const char *dir, lxcshim_error_t *err);
 
+/* Is BASE (a directory name) "lxc.payload.ID" or lxc's suffixed
+ * "lxc.payload.ID-N"? */
+bool cgroup_is_payload_of (const char *base, const char *id);
+
+/* Does a process whose cgroups are LIVE belong to the container ID whose
+ * recorded cgroup_paths are REC?  At least one recorded path must be
+ * ID's own lxc.payload.ID[-N] cgroup, and the process must be in each
+ * such one (or below it); other recorded paths are ignored.  False with the reason in
+ * WHY otherwise.  Pure: for pid checks before a signal. */
+bool cgroup_matches_record (const struct kv *rec, size_t nrec, const struct kv *live, size_t nlive, const char *id,
+                            char *why, size_t size);
+
+/* Removes what a SIGKILLed lxc-start leaves: lxc.payload.NAME and
+ * lxc.monitor.NAME next to each of CG's paths that is ID's own payload
+ * cgroup (NAME as recorded: lxc may have suffixed it).  Nothing is
+ * removed while any of them holds a process: then it belongs to a live
+ * container (ours still stopping, or a later one that took the name). */
+int cgroup_remove_leftovers (const struct kv *cg, size_t n, const char *id, lxcshim_error_t *err);
+
+/* Is any of those directories still there? */
+bool cgroup_leftovers_exist (const struct kv *cg, size_t n, const char *id);
+
 #endif

@@ -493,14 +493,17 @@ cmd_state (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
-	char *json;
+	char *json, *warning;
 	int i = parse_id_args (cmd, argc, argv, no_opt, NULL, 1, 1);
 
 	driver = open_driver (g, 1);
-	if (lxcshim_state (driver, argv[i], &json, &err) < 0)
+	if (lxcshim_state_with_warning (driver, argv[i], &json, &warning, &err) < 0)
 		die_err (1, &err);
 	fputs (json, stdout);
+	if (warning)
+		fprintf (stderr, "lxcshim: warning: %s\n", warning);
 	free (json);
+	free (warning);
 	lxcshim_driver_free (driver);
 	return 0;
 }
@@ -537,6 +540,9 @@ cmd_list (struct globals *g, const struct command *cmd, int argc, char **argv)
 			        list[i].command);
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		if (list[i].warning)
+			fprintf (stderr, "lxcshim: warning: %s\n", list[i].warning);
 	lxcshim_list_free (list, n);
 	lxcshim_driver_free (driver);
 	return 0;

@@ -19,6 +19,13 @@
 
 struct lxc_container;
 
+/* What the recorded init pid is now. */
+enum init_check {
+	INIT_GONE,     /* no such process, a zombie, or another process (start time differs) */
+	INIT_LIVE,     /* the container's init: start time, pid namespace and cgroups match */
+	INIT_MISMATCH, /* a live process the record cannot be trusted about: never signal it */
+};
+
 struct container {
 	lxcshim_driver_t *driver;
 	char *id;
@@ -27,8 +34,11 @@ struct container {
 	bool locked;
 	struct state state;  /* after container_load_state: the truth */
 	bool have_state;
-	bool init_alive;     /* the recorded init (pid + start time) lives */
+	bool init_alive;     /* the recorded init (pid + start time + cgroups) lives */
+	enum init_check init_check;
+	char init_why[256];  /* for INIT_MISMATCH: why */
 	bool supervisor_alive;
+	char *warning;       /* the truth could not be saved: why (one line), or NULL */
 };
 
 #define CONTAINER_INIT { .dir_fd = -1 }
@@ -47,7 +57,8 @@ void container_unlock (struct container *c);
  * (start time differs) is "stopped"; a live one is "paused" or "running"
  * as its freezer says.  If the supervisor is gone too, nobody else will
  * record the stop, so it is persisted (under the lock; taken here if the
- * caller does not hold it). */
+ * caller does not hold it).  If that write fails (a full state root) the
+ * corrected state still stands and c->warning says why it is unsaved. */
 int container_load_state (struct container *c, lxcshim_error_t *err);
 
 /* Writes c->state; the caller holds the lock. */
@@ -56,9 +67,23 @@ int container_save_state (struct container *c, lxcshim_error_t *err);
 /* True if status is one where the init should be alive. */
 bool container_is_active (const struct container *c);
 
-/* A pidfd for the recorded init, verified against its start time after
- * opening, so a reused pid is never signalled.  ESRCH if it is gone. */
+/* A pidfd for the recorded init, verified after opening against the
+ * recorded start time, its being a pid-namespace init and the container's
+ * cgroups, so that neither a reused pid nor a forged record (pid 1, a host
+ * process) is ever signalled.  ESRCH if it is gone; EPERM if the record
+ * does not match the process. */
 int container_init_pidfd (const struct state *s, lxcshim_error_t *err);
+
+/* Checks the recorded init of S (see enum init_check); WHY gets the
+ * reason for INIT_MISMATCH. */
+enum init_check container_check_init (const struct state *s, char *why, size_t size);
+
+/* EPERM "state.json of ID does not match its init (WHY): refusing ...". */
+int container_refuse_record (const struct state *s, const char *why, lxcshim_error_t *err);
+
+/* Pure: does the NSpid line of a /proc/PID/status text say the process is
+ * pid 1 of a nested pid namespace? */
+bool container_nspid_is_init (const char *status);
 
 /* Is PID alive (not a zombie), and, if START is non-zero, the same
  * process (field 22 of /proc/PID/stat)?  For supervisor_pid and the init. */
@@ -80,6 +105,16 @@ int container_lxc (const struct container *c, bool load_config, struct lxc_conta
  * should use this (or container_state_update) instead of state_write()
  * so that its writes never interleave with pause/resume/stop/delete. */
 int container_state_write (const char *dir, const struct state *s, lxcshim_error_t *err);
+
+/* Space for the one record nobody else can make, the workload's exit:
+ * container_state_reserve preallocates DIR/state.json.reserve (when the
+ * supervisor first writes state.json), and container_record_exit writes
+ * S like container_state_write, but if the state root is full it writes
+ * into the reserve's allocated blocks and renames that over state.json. */
+void container_state_reserve (const char *dir);
+int container_record_exit (const char *dir, const struct state *s, lxcshim_error_t *err);
+/* The same for c->state; the caller holds the lock. */
+int container_save_exit (struct container *c, lxcshim_error_t *err);
 
 /* Read-modify-write of DIR/state.json under the lock: FN gets the current
  * state and may change it; if it returns 0 the result is written.  ENOENT

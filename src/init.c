@@ -45,6 +45,8 @@ extern char **environ;
 
 /* The control socket, or -1 when running unreported. */
 static int ctl_fd = -1;
+/* The write end of the status pipe (protocol.h), or -1. */
+static int status_fd = -1;
 
 /* What the workload child tells init before it dies instead of exec'ing. */
 enum child_stage { STAGE_SETGROUPS = 1, STAGE_SETGID, STAGE_SETUID, STAGE_EXEC };
@@ -148,6 +150,34 @@ setup_control_fd (void)
 		ctl_fd = LXCSHIM_INIT_FD;
 		fcntl (ctl_fd, F_SETFD, FD_CLOEXEC);
 	}
+}
+
+/* The status pipe: its read end at LXCSHIM_STATUS_FD (replacing whatever
+ * lxc-start passed there), both ends close-on-exec.  Without it only the
+ * supervisor can learn the workload's status. */
+static void
+setup_status_pipe (void)
+{
+	int p[2], r, w;
+
+	if (pipe2 (p, O_CLOEXEC) < 0)
+		return;
+	/* Out of the way first, so that neither end sits on the target. */
+	r = fcntl (p[0], F_DUPFD_CLOEXEC, 10);
+	w = fcntl (p[1], F_DUPFD_CLOEXEC, 10);
+	close (p[0]);
+	close (p[1]);
+	if (r < 0 || w < 0 || dup3 (r, LXCSHIM_STATUS_FD, O_CLOEXEC) < 0) {
+		if (r >= 0)
+			close (r);
+		if (w >= 0)
+			close (w);
+		return;
+	}
+	close (r);
+	/* Never block PID 1 on a full pipe (it holds one message). */
+	fcntl (w, F_SETFL, O_NONBLOCK);
+	status_fd = w;
 }
 
 /* Every catchable signal comes to us through a signalfd.  Dispositions go
@@ -443,6 +473,8 @@ reap (pid_t child)
 			return;
 		if (pid != child)
 			continue;
+		if (status_fd >= 0)
+			dprintf (status_fd, "EXIT %d", status);
 		send_msg ("EXIT %d", status);
 		/* A pid-namespace init cannot be killed by its own signal, so
 		 * report it as the shell does.  The kernel kills whatever is
@@ -510,6 +542,7 @@ main (int argc, char **argv)
 	ensure_std_fds ();
 	setup_control_fd ();
 	cloexec_from_3 ();
+	setup_status_pipe ();
 	sfd = setup_signals ();
 
 	opterr = 0;

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -20,6 +21,8 @@
 #include "error.h"
 #include "oom.h"
 #include "parse.h"
+#include "protocol.h"
+#include "supervisor.h"
 #include "util.h"
 
 /* How long stop waits for the supervisor to record the exit, and for a
@@ -39,6 +42,48 @@ static int
 pidfd_open (pid_t pid)
 {
 	return (int) syscall (SYS_pidfd_open, pid, 0);
+}
+
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+/* A copy of the init's status pipe (protocol.h), or -1. */
+static int
+grab_status_pipe (int pidfd)
+{
+	int fd = (int) syscall (SYS_pidfd_getfd, pidfd, LXCSHIM_STATUS_FD, 0);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat (fd, &st) < 0 || !S_ISFIFO (st.st_mode) || fcntl (fd, F_SETFL, O_NONBLOCK) < 0) {
+		close (fd);
+		return -1;
+	}
+	/* pidfd_getfd() makes the copy close-on-exec already. */
+	return fd;
+}
+
+/* After the init's death: the status it wrote into its pipe, if any. */
+static bool
+read_status_pipe (int fd, int *status)
+{
+	char buf[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	do
+		n = read (fd, buf, sizeof buf - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 5)
+		return false;
+	buf[n] = '\0';
+	if (strncmp (buf, "EXIT ", 5) != 0)
+		return false;
+	*status = (int) strtol (buf + 5, NULL, 10);
+	return true;
 }
 
 static uint64_t
@@ -70,6 +115,9 @@ wait_readable (int fd, int timeout_ms)
 static int
 not_running (const struct container *c, lxcshim_error_t *err)
 {
+	/* A record naming a process that is not the container's init. */
+	if (c->init_check == INIT_MISMATCH)
+		return container_refuse_record (&c->state, c->init_why, err);
 	return lxcshim_fail (err, ESRCH, "container %s is not running", c->id);
 }
 
@@ -83,14 +131,24 @@ open_loaded (lxcshim_driver_t *d, const char *id, struct container *c, lxcshim_e
 }
 
 int
-lxcshim_state (lxcshim_driver_t *d, const char *id, char **json, lxcshim_error_t *err)
+lxcshim_state_with_warning (lxcshim_driver_t *d, const char *id, char **json, char **warning, lxcshim_error_t *err)
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 
+	if (warning)
+		*warning = NULL;
 	if (open_loaded (d, id, &c, err) < 0)
 		return -1;
 	*json = state_to_json (&c.state);
+	if (warning)
+		*warning = steal_pointer (&c.warning);
 	return 0;
+}
+
+int
+lxcshim_state (lxcshim_driver_t *d, const char *id, char **json, lxcshim_error_t *err)
+{
+	return lxcshim_state_with_warning (d, id, json, NULL, err);
 }
 
 bool
@@ -158,6 +216,7 @@ lxcshim_list (lxcshim_driver_t *d, struct lxcshim_container_info **list, size_t 
 		i->created = xstrdup (c.state.created ? c.state.created : "");
 		i->command = join_command (c.state.command);
 		i->state_json = state_to_json (&c.state);
+		i->warning = steal_pointer (&c.warning);
 	}
 	closedir (dir);
 	if (count)
@@ -176,6 +235,7 @@ lxcshim_list_free (struct lxcshim_container_info *list, size_t n)
 		free (list[i].created);
 		free (list[i].command);
 		free (list[i].state_json);
+		free (list[i].warning);
 	}
 	free (list);
 }
@@ -290,10 +350,11 @@ thaw_if_frozen (struct container *c, lxcshim_error_t *err)
 }
 
 /* The init is gone; waits (bounded) for the supervisor to record the
- * exit, or records it itself (128+SIG) when there is no supervisor any
- * more.  SIG 0: we did not kill it, so the status is unknown. */
+ * exit, or records it itself when there is no supervisor any more: the
+ * wait status the init left in its pipe (WSTATUS), else 137 if we sent
+ * the SIGKILL that ended it (SIG), else unknown ("exit_code": null). */
 static int
-wait_recorded (struct container *c, int sig, lxcshim_error_t *err)
+wait_recorded (struct container *c, int sig, const int *wstatus, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/state.json", c->dir);
 	_cleanup_close_ int ino = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
@@ -337,15 +398,17 @@ wait_recorded (struct container *c, int sig, lxcshim_error_t *err)
 	/* Nobody else will write it. */
 	if (container_lock (c, NULL) < 0 || container_load_state (c, NULL) < 0)
 		return 0;
-	if (sig != 0 && !c->supervisor_alive && !c->init_alive && !c->state.exited) {
+	if (!c->supervisor_alive && !c->init_alive && !c->state.exited && (wstatus || sig == SIGKILL)) {
 		free (c->state.status);
 		c->state.status = xstrdup ("stopped");
 		c->state.exited = true;
-		c->state.exit_code = 128 + sig;
+		/* A pid-namespace init dies without a word only of SIGKILL,
+		 * and the kernel then kills the workload too. */
+		c->state.exit_code = wstatus ? exit_code_from_status (*wstatus) : 128 + SIGKILL;
 		c->state.oom_killed = false;
 		free (c->state.finished);
 		c->state.finished = rfc3339_now ();
-		if (container_save_state (c, err) < 0) {
+		if (container_save_exit (c, err) < 0) {
 			container_unlock (c);
 			return -1;
 		}
@@ -358,8 +421,8 @@ wait_recorded (struct container *c, int sig, lxcshim_error_t *err)
 static int
 stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 {
-	_cleanup_close_ int pidfd = -1;
-	int sig = timeout_s ? SIGTERM : SIGKILL;
+	_cleanup_close_ int pidfd = -1, status_pipe = -1;
+	int sig = timeout_s ? SIGTERM : SIGKILL, wstatus;
 	bool paused;
 
 	if (container_lock (c, err) < 0 || container_load_state (c, err) < 0) {
@@ -369,6 +432,8 @@ stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 	if (!c->init_alive) {
 		bool starting = streq (c->state.status, "created");
 		container_unlock (c);
+		if (c->init_check == INIT_MISMATCH)
+			return not_running (c, err);
 		/* Stopping a stopped container is no error (docker's habit). */
 		return starting ? lxcshim_fail (err, EBUSY, "container %s is still starting", c->id) : 0;
 	}
@@ -376,7 +441,9 @@ stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 	pidfd = container_init_pidfd (&c->state, NULL);
 	container_unlock (c);
 	if (pidfd < 0)
-		return wait_recorded (c, 0, err);
+		return wait_recorded (c, 0, NULL, err);
+	/* Before any signal: afterwards the init may be gone with it. */
+	status_pipe = grab_status_pipe (pidfd);
 
 	if (pidfd_send_signal (pidfd, sig) < 0 && errno != ESRCH)
 		return lxcshim_fail_errno (err, "cannot send signal %d to container %s", sig, c->id);
@@ -393,7 +460,7 @@ stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 	if (!wait_readable (pidfd, KILL_TIMEOUT_MS))
 		return lxcshim_fail (err, ETIMEDOUT, "container %s did not stop within %d s of SIGKILL", c->id,
 		                     KILL_TIMEOUT_MS / 1000);
-	return wait_recorded (c, sig, err);
+	return wait_recorded (c, sig, read_status_pipe (status_pipe, &wstatus) ? &wstatus : NULL, err);
 }
 
 int
@@ -640,29 +707,11 @@ lxcshim_stats (lxcshim_driver_t *d, const char *id, struct lxcshim_stats *st, lx
 
 /* ---- delete ---------------------------------------------------------- */
 
-/* Does DIR or a child cgroup hold a process? */
-static bool
-cgroup_populated (const char *dir)
-{
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
-
-	collect_pids (dir, &pids, &n, NULL);
-	return n > 0;
-}
-
-/* Removes what a SIGKILLed lxc-start leaves: lxc.payload.NAME and
- * lxc.monitor.NAME next to each recorded payload cgroup, NAME being what
- * follows "lxc.payload." there (lxc may have added a suffix).  Nothing is
- * removed while any of them holds a process: then it belongs to a live
- * container (ours still stopping, or a later one that took the name). */
+/* Cleans up after a SIGKILLed lxc-start (cgroup_remove_leftovers). */
 static int
 remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 {
-	struct state *s = &c->state;
 	struct lxc_container *lc;
-	char **dirs = NULL;
-	int ret = 0;
 
 	/* Our own lxc-start may still be tearing down: let it finish. */
 	if (container_lxc (c, false, &lc, NULL) == 0) {
@@ -670,32 +719,51 @@ remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 			lc->wait (lc, "STOPPED", MONITOR_TIMEOUT_S);
 		lxc_container_put (lc);
 	}
-	for (size_t i = 0; i < s->n_cgroups; i++) {
-		const char *path = s->cgroups[i].value;
-		const char *base = strrchr (path, '/');
-		char *monitor;
+	return cgroup_remove_leftovers (c->state.cgroups, c->state.n_cgroups, c->id, err);
+}
 
-		if (base == NULL || strncmp (base, "/lxc.payload.", 13) != 0)
-			continue;
-		monitor = cgroup_lxc_sibling (path, "monitor");
-		if (monitor == NULL)
-			continue;
-		strv_append (&dirs, path);
-		strv_push (&dirs, monitor);
+/* A pidfd for the init LXC runs under C's name and lxcpath, if that is
+ * this container's (in its recorded cgroups: a record that went stale,
+ * e.g. through a restart behind our back), else -1. */
+static int
+lxc_running_init (const struct container *c)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	struct lxc_container *lc;
+	struct state probe;
+	char why[256];
+	pid_t pid;
+	int fd;
+
+	if (container_lxc (c, false, &lc, NULL) < 0)
+		return -1;
+	pid = lc->is_running (lc) ? lc->init_pid (lc) : -1;
+	lxc_container_put (lc);
+	if (pid <= 1)
+		return -1;
+	fd = pidfd_open (pid);
+	if (fd < 0)
+		return -1;
+	path = xasprintf ("/proc/%d/stat", (int) pid);
+	if (read_file (path, &text, NULL, NULL) < 0) {
+		close (fd);
+		return -1;
 	}
-	for (size_t i = 0; dirs && dirs[i]; i++)
-		if (cgroup_populated (dirs[i]))
-			goto out;
-	for (size_t i = 0; dirs && dirs[i] && ret == 0; i++)
-		ret = cgroup_remove (dirs[i], err);
-out:
-	strv_free (dirs);
-	return ret;
+	/* Only read by the check. */
+	probe = c->state;
+	probe.init_pid = pid;
+	probe.init_start = proc_stat_starttime (text);
+	if (container_check_init (&probe, why, sizeof why) != INIT_LIVE) {
+		close (fd);
+		return -1;
+	}
+	return fd;
 }
 
 int
 lxcshim_delete (lxcshim_driver_t *d, const char *id, bool force, lxcshim_error_t *err)
 {
+	_cleanup_close_ int lxc_init = -1;
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 	_cleanup_error_ lxcshim_error_t lerr = NULL;
 
@@ -716,6 +784,18 @@ lxcshim_delete (lxcshim_driver_t *d, const char *id, bool force, lxcshim_error_t
 		}
 		if (c.init_alive)
 			return lxcshim_fail (err, EBUSY, "container %s is still running", id);
+	}
+	/* The record is the only way to its cgroups: never drop it while
+	 * LXC still runs the container. */
+	lxc_init = lxc_running_init (&c);
+	if (lxc_init >= 0) {
+		if (!force)
+			return lxcshim_fail (err, EBUSY, "container %s is still running according to LXC: use delete -f", id);
+		if (pidfd_send_signal (lxc_init, SIGKILL) < 0 && errno != ESRCH)
+			return lxcshim_fail_errno (err, "cannot kill container %s", id);
+		if (!wait_readable (lxc_init, KILL_TIMEOUT_MS))
+			return lxcshim_fail (err, ETIMEDOUT, "container %s did not stop within %d s of SIGKILL", id,
+			                     KILL_TIMEOUT_MS / 1000);
 	}
 	/* Cgroups first: if they cannot go, the record stays for a retry. */
 	if (remove_leaked_cgroups (&c, err) < 0)

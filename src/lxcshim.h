@@ -97,7 +97,9 @@ struct lxcshim_run_options {
 struct lxcshim_exit {
 	int exit_code;   /* docker's convention: N, 128+S, 126, 127 */
 	bool oom_killed;
-	char message[512]; /* why the workload never ran (126/127), else "" */
+	char message[512]; /* why the workload never ran (126/127); or a warning
+	                      ("warning: could not record the exit ...") when its
+	                      status could not be saved in state.json; else "" */
 };
 
 /* Creates, starts and waits for the container; *exit gets the workload's
@@ -125,6 +127,13 @@ int lxcshim_logs (lxcshim_driver_t *driver, const char *id, bool follow, int out
  * was killed before it could record that. */
 int lxcshim_state (lxcshim_driver_t *driver, const char *id, char **json, lxcshim_error_t *err);
 
+/* The same; when the corrected state had to be saved (nobody else is
+ * left to) and could not be (a full state root), *warning gets a
+ * one-line message saying so (free() it), else NULL.  The truth in *json
+ * stands either way: reading never depends on writing. */
+int lxcshim_state_with_warning (lxcshim_driver_t *driver, const char *id, char **json, char **warning,
+                                lxcshim_error_t *err);
+
 /* One container of lxcshim_list.  Strings are never NULL. */
 struct lxcshim_container_info {
 	char *id;
@@ -133,6 +142,7 @@ struct lxcshim_container_info {
 	char *created;    /* RFC 3339 */
 	char *command;    /* the workload's argv joined by spaces */
 	char *state_json; /* what lxcshim_state would return */
+	char *warning;    /* as lxcshim_state_with_warning: why the truth is unsaved, or NULL */
 };
 
 /* All containers under the driver's root, stopped ones (kept without
@@ -145,7 +155,10 @@ void lxcshim_list_free (struct lxcshim_container_info *list, size_t n);
 bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
 
 /* Sends SIG to the container's init (through a pidfd verified against the
- * recorded start time), which forwards it to the workload.  On a paused
+ * recorded start time, its being a pid-namespace init and the container's
+ * own cgroups; EPERM, nothing signalled, for a record that does not match
+ * the process: stop, pause and resume refuse it too, delete removes it
+ * without a signal), which forwards it to the workload.  On a paused
  * container SIGKILL also thaws it, so that it dies at once; any other
  * signal stays pending until lxcshim_resume. */
 int lxcshim_kill (lxcshim_driver_t *driver, const char *id, int sig, lxcshim_error_t *err);
@@ -156,8 +169,9 @@ int lxcshim_parse_signal (const char *s, int *sig, lxcshim_error_t *err);
 /* SIGTERM, then SIGKILL after timeout_s seconds (0: SIGKILL at once); a
  * paused container is thawed so that it can handle SIGTERM.  Returns once
  * the init has exited and the exit is recorded in state.json: by the
- * supervisor, or here (exit_code 128+signal) if the supervisor is gone.
- * Stopping a stopped container succeeds. */
+ * supervisor, or here if the supervisor is gone: the wait status the init
+ * left in its status pipe, 137 if this SIGKILL ended it, else unknown
+ * ("exit_code": null).  Stopping a stopped container succeeds. */
 int lxcshim_stop (lxcshim_driver_t *driver, const char *id, unsigned timeout_s, lxcshim_error_t *err);
 
 /* Freeze / thaw every process of the container (liblxc freeze, so that
@@ -195,7 +209,8 @@ struct lxcshim_stats {
 int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct lxcshim_stats *stats, lxcshim_error_t *err);
 
 /* Removes the container's files.  A running or paused container is
- * refused (EBUSY) unless force, which kills it first (SIGKILL).  Also
+ * refused (EBUSY) unless force, which kills it first (SIGKILL); so is one
+ * that LXC still runs in the recorded cgroups though the record is stale.  Also
  * removes the lxc.payload.NAME / lxc.monitor.NAME cgroups that a killed
  * lxc-start left behind (NAME from the recorded cgroup_paths), if no
  * process is in them. */

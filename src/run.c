@@ -221,8 +221,9 @@ claim (lxcshim_driver_t *d, const lxcshim_spec_t *s, const struct prepared *p, l
  * foreground run, in a daemon for --detach. */
 static int
 supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct terminal *tty,
-           const struct lxcshim_run_options *opts, struct lxcshim_exit *exit, lxcshim_error_t *err)
+           const struct lxcshim_run_options *opts, struct lxcshim_exit *exit, bool *keep, lxcshim_error_t *err)
 {
+	bool cgroups_left = false;
 	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	_cleanup_free_ char *self = NULL;
 	_cleanup_error_ lxcshim_error_t werr = NULL;
@@ -242,6 +243,7 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	st.command = strv_copy (s->command);
 	if (container_state_write (p->dir, &st, err) < 0)
 		goto out;
+	container_state_reserve (p->dir);
 
 	cfg = (struct supervisor_config) {
 		.id = s->id,
@@ -257,6 +259,7 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 		.state = &st,
 		.tty = tty->master >= 0 ? tty : NULL,
 		.interactive = s->interactive,
+		.cgroups_left = &cgroups_left,
 	};
 	if (supervisor_run (&cfg, opts, exit, err) < 0)
 		goto out;
@@ -270,10 +273,15 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	ret = 0;
 	/* Under the lock, so that pause/stop/delete never see a torn update;
 	 * a container deleted meanwhile (delete -f) needs no record. */
-	if (!s->rm && container_state_write (p->dir, &st, &werr) < 0 && werr->status != ENOENT) {
-		*err = steal_pointer (&werr);
-		ret = -1;
-	}
+	/* --rm keeps the record while cgroups are left that only delete can
+	 * still find (they are named in it). */
+	*keep = cgroups_left;
+	/* The workload did run: its status is returned even if it cannot be
+	 * recorded, with a warning in place of the message. */
+	if ((!s->rm || *keep) && container_record_exit (p->dir, &st, &werr) < 0 && werr->status != ENOENT &&
+	    exit->message[0] == '\0')
+		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", s->id,
+		          werr->msg);
 out:
 	state_release (&st);
 	return ret;
@@ -338,6 +346,7 @@ run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshi
 		struct lxcshim_run_options opts = { .stdio = { -1, -1, -1 }, .signal_fd = -1 };
 		struct lxcshim_exit exit;
 		int notify = pipefd[1], devnull;
+		bool keep = false;
 
 		close (pipefd[0]);
 		setsid ();
@@ -361,11 +370,11 @@ run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshi
 		opts.stdio.err = open_log (d, s->id, "stderr.log", &derr);
 		opts.start_hook = notify_started;
 		opts.hook_data = &notify;
-		if (derr == NULL && supervise (d, s, p, &none, &opts, &exit, &derr) == 0) {
+		if (derr == NULL && supervise (d, s, p, &none, &opts, &exit, &keep, &derr) == 0) {
 			/* Nobody is there to print why the command never ran. */
 			if (exit.message[0])
 				dprintf (opts.stdio.err, "lxcshim: %s\n", exit.message);
-			if (s->rm)
+			if (s->rm && !keep)
 				remove_container_dir (p->dir);
 			_exit (0);
 		}
@@ -395,7 +404,7 @@ lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_op
 {
 	struct prepared p = { 0 };
 	struct terminal tty = TERMINAL_INIT;
-	bool claimed = false, started = false;
+	bool claimed = false, started = false, keep = false;
 	int ret = -1;
 
 	memset (exit, 0, sizeof *exit);
@@ -413,11 +422,11 @@ lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_op
 		started = ret == 0;
 		goto out;
 	}
-	ret = supervise (d, s, &p, &tty, opts, exit, err);
+	ret = supervise (d, s, &p, &tty, opts, exit, &keep, err);
 	started = ret == 0;
 out:
 	/* A run that never started leaves nothing; --rm leaves nothing either. */
-	if (claimed && (!started || (s->rm && !s->detach)))
+	if (claimed && (!started || (s->rm && !s->detach && !keep)))
 		remove_container_dir (p.dir);
 	terminal_close (&tty);
 	prepared_release (&p);

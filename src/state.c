@@ -25,7 +25,7 @@ kv_get (const struct kv *v, size_t n, const char *key)
 	return NULL;
 }
 
-static void
+void
 kv_free (struct kv *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -92,6 +92,11 @@ state_to_json (const struct state *s)
 		json_object_object_add (o, "exit_code", json_object_new_int (s->exit_code));
 		json_object_object_add (o, "oom_killed", json_object_new_boolean (s->oom_killed));
 		add_str (o, "finished", s->finished);
+	} else if (s->status && streq (s->status, "stopped")) {
+		/* It ended while no supervisor was there to see how. */
+		json_object_object_add (o, "exit_code", NULL);
+		json_object_object_add (o, "oom_killed", NULL);
+		add_str (o, "finished", s->finished);
 	}
 	r = xasprintf ("%s\n", json_object_to_json_string_ext (o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	                                                                  JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -149,7 +154,7 @@ state_from_json (const char *text, struct state *s, lxcshim_error_t *err)
 	if (json_object_object_get_ex (o, "command", &v) && json_object_is_type (v, json_type_array))
 		for (size_t i = 0; i < json_object_array_length (v); i++)
 			strv_append (&s->command, json_object_get_string (json_object_array_get_idx (v, i)));
-	if (json_object_object_get_ex (o, "exit_code", &v)) {
+	if (json_object_object_get_ex (o, "exit_code", &v) && v != NULL) {
 		s->exited = true;
 		s->exit_code = json_object_get_int (v);
 		if (json_object_object_get_ex (o, "oom_killed", &v))

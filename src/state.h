@@ -36,6 +36,7 @@ struct state {
 
 void kv_add (struct kv **v, size_t *n, const char *key, const char *value);
 const char *kv_get (const struct kv *v, size_t n, const char *key);
+void kv_free (struct kv *v, size_t n);
 
 char *state_to_json (const struct state *s);
 int state_from_json (const char *text, struct state *out, lxcshim_error_t *err);

@@ -38,6 +38,8 @@ struct sup {
 	struct oom_watch oom;
 	int hook_oom_fd;      /* the eventfd the start hook gets */
 	bool reported;        /* the init said EXIT or FAIL after GO */
+	bool rebooted;        /* lxc-start restarted the container (a reboot inside) */
+	int child_status;     /* lxc-start's wait status */
 	struct relay out, in; /* --tty: master -> caller, caller -> master */
 	int exit_code;
 	bool oom_killed;
@@ -146,7 +148,7 @@ static void
 reap_child (struct sup *s)
 {
 	if (s->child > 0) {
-		while (waitpid (s->child, NULL, 0) < 0 && errno == EINTR)
+		while (waitpid (s->child, &s->child_status, 0) < 0 && errno == EINTR)
 			;
 		s->child = 0;
 	}
@@ -374,7 +376,17 @@ on_oom_event (struct sup *s)
 static void
 on_init_message (struct sup *s, const char *msg)
 {
-	if (strncmp (msg, "EXIT ", 5) == 0) {
+	if (streq (msg, "READY") && !s->reported) {
+		/* A second init: the workload rebooted the container (the
+		 * kernel killed the first init with SIGHUP, and lxc-start
+		 * restarts on that).  It must not run behind our back:
+		 * hanging up makes the new init exit before it runs anything,
+		 * and lxc-start then stops for good. */
+		s->rebooted = true;
+		s->reported = true;
+		s->exit_code = 128 + SIGHUP; /* what Docker reports for a reboot */
+		shutdown (s->ctl, SHUT_RDWR);
+	} else if (strncmp (msg, "EXIT ", 5) == 0) {
 		int status = (int) strtol (msg + 5, NULL, 10);
 		bool sigkill = WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL;
 
@@ -401,8 +413,24 @@ forward_signal (struct sup *s)
 			terminal_resize (s->cfg->tty, s->opts->stdio.out >= 0 ? s->opts->stdio.out : s->opts->stdio.in);
 		return;
 	}
-	/* The init forwards it on to the workload. */
-	pidfd_send_signal (s->init_pidfd, (int) si.ssi_signo);
+	/* The init forwards it on to the workload.  If it is gone (a reboot
+	 * is under way), lxc-start forwards it to whichever init it has. */
+	if (pidfd_send_signal (s->init_pidfd, (int) si.ssi_signo) < 0 && errno == ESRCH)
+		pidfd_send_signal (s->child_pidfd, (int) si.ssi_signo);
+}
+
+/* lxc-start was killed (SIGKILL: it could not tear down), so its cgroups
+ * are ours to remove, once the init it took along (pdeathsig) is gone. */
+static void
+clean_after_monitor (struct sup *s)
+{
+	const struct state *st = s->cfg->state;
+
+	if (s->init_pidfd >= 0)
+		wait_readable (s->init_pidfd, 5000);
+	cgroup_remove_leftovers (st->cgroups, st->n_cgroups, st->id, NULL);
+	if (s->cfg->cgroups_left)
+		*s->cfg->cgroups_left = cgroup_leftovers_exist (st->cgroups, st->n_cgroups, st->id);
 }
 
 static int
@@ -442,6 +470,8 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 				ctl_open = false;
 		} else if (p[0].revents)
 			ctl_open = false;
+		if (s->rebooted)
+			ctl_open = false;
 		if (p[3].revents & POLLIN)
 			forward_signal (s);
 		if (p[1].revents) {
@@ -452,6 +482,8 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 		}
 	}
 	relay_drain (&s->out);
+	if (!WIFEXITED (s->child_status))
+		clean_after_monitor (s);
 	if (!s->reported) {
 		/* The init died without a word: only SIGKILL does that to a
 		 * pid-namespace init (lxc-stop -k, a kill -9 from the host). */

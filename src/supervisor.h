@@ -24,6 +24,7 @@ struct supervisor_config {
 	struct state *state;        /* pre-filled; updated and written here */
 	struct terminal *tty;       /* --tty: relayed to the caller's in/out */
 	bool interactive;           /* forward the caller's stdin */
+	bool *cgroups_left;         /* out, may be NULL: cgroups of a killed lxc-start could not be removed */
 };
 
 int supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_options *opts,

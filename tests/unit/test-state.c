@@ -253,6 +253,46 @@ test_round_trip_sparse (void **state UNUSED)
 	state_release (&s);
 }
 
+/* A stopped container whose exit nobody saw: "exit_code": null, read
+ * back as not exited, never as 0. */
+static void
+test_exit_unknown (void **state UNUSED)
+{
+	struct state s = { 0 }, back;
+	lxcshim_error_t err = NULL;
+	char *text;
+
+	s.id = xstrdup ("c");
+	s.status = xstrdup ("stopped");
+	text = state_to_json (&s);
+	assert_non_null (strstr (text, "\"exit_code\": null"));
+	assert_non_null (strstr (text, "\"oom_killed\": null"));
+	check_ok (state_from_json (text, &back, &err), &err);
+	assert_false (back.exited);
+	assert_int_equal (back.exit_code, 0);
+	free (text);
+	state_release (&back);
+
+	/* A running one has no exit_code key at all. */
+	free (s.status);
+	s.status = xstrdup ("running");
+	text = state_to_json (&s);
+	assert_null (strstr (text, "exit_code"));
+	free (text);
+
+	/* A known code stays known, 0 included. */
+	free (s.status);
+	s.status = xstrdup ("stopped");
+	s.exited = true;
+	text = state_to_json (&s);
+	assert_non_null (strstr (text, "\"exit_code\": 0"));
+	check_ok (state_from_json (text, &back, &err), &err);
+	assert_true (back.exited);
+	free (text);
+	state_release (&back);
+	state_release (&s);
+}
+
 static void
 test_init_start_max (void **state UNUSED)
 {
@@ -463,6 +503,7 @@ main (void)
 		cmocka_unit_test (test_round_trip_running),
 		cmocka_unit_test (test_round_trip_exited),
 		cmocka_unit_test (test_round_trip_sparse),
+		cmocka_unit_test (test_exit_unknown),
 		cmocka_unit_test (test_init_start_max),
 		cmocka_unit_test (test_from_json_bad),
 		cmocka_unit_test (test_from_json_lenient),
