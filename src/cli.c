@@ -92,6 +92,7 @@ static const struct flag global_flags[] = {
 static const struct flag run_flags[] = {
 	{ "name", 0, "ID", "the container's name (default: 12 random hex digits)" },
 	{ "rootfs", 0, "DIR", "the root file system (default: the built-in busybox one)" },
+	{ "rootfs-overlay", 0, NULL, "give --rootfs DIR the default rootfs's overlay: DIR is never written" },
 	{ "env", 'e', "K=V", "set an environment variable; K alone passes ours (repeatable)" },
 	{ "env-file", 0, "FILE", "read K=V lines from FILE (repeatable)" },
 	{ "user", 'u', "USER[:GROUP]", "run as USER, resolved in the container" },

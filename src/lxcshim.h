@@ -70,7 +70,7 @@ int lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_erro
 bool lxcshim_spec_has_key (const char *key, bool *repeatable);
 const char *lxcshim_spec_id (const lxcshim_spec_t *spec);
 /* The value of a boolean setting ("tty", "interactive", "detach", "rm",
- * "dry-run", "privileged"); false for any other key. */
+ * "dry-run", "privileged", "rootfs-overlay"); false for any other key. */
 bool lxcshim_spec_get_bool (const lxcshim_spec_t *spec, const char *key);
 
 /* ---- running ------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "container.h"
 #include "driver.h"
 #include "error.h"
+#include "mountpoint.h"
 #include "params.h"
 #include "protocol.h"
 #include "spec.h"
@@ -30,6 +31,7 @@ struct prepared {
 	char *config_text, *env_json;
 	char **argv;
 	bool shared_root;
+	char *upper; /* the overlay's upper dir, or NULL: the rootfs in place */
 };
 
 static void
@@ -41,6 +43,7 @@ prepared_release (struct prepared *p)
 	free (p->log_path);
 	free (p->config_text);
 	free (p->env_json);
+	free (p->upper);
 	strv_free (p->argv);
 }
 
@@ -113,6 +116,87 @@ check_name_free (lxcshim_driver_t *d, const char *id, lxcshim_error_t *err)
 	return 0;
 }
 
+/* The default rootfs is shared by every container and never written:
+ * whatever path names it, it gets an overlay, as --rootfs-overlay asks. */
+static bool
+wants_overlay (const lxcshim_driver_t *d, const lxcshim_spec_t *s)
+{
+	struct stat a, b;
+
+	if (s->rootfs_overlay)
+		return true;
+	return stat (s->rootfs, &a) == 0 && stat (d->rootfs, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Makes (or with !create only checks) every mount point lxcshim binds in
+ * the rootfs: in the overlay's upper dir over the rootfs, or in the
+ * rootfs itself, or for a volume nested in another one, in that one's
+ * source, as the mount will see it. */
+static int
+mount_points (const lxcshim_spec_t *s, const struct prepared *p, bool create, lxcshim_error_t *err)
+{
+	static const char *const own[] = { LXCSHIM_INIT_TARGET, LXCSHIM_ENV_TARGET };
+	_cleanup_close_ int rootfd = open (s->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int upperfd = -1;
+	int tree, lower;
+
+	if (rootfd < 0)
+		return lxcshim_fail_errno (err, "open rootfs %s", s->rootfs);
+	/* The upper dir is new and empty when created: checks look at the
+	 * rootfs alone. */
+	tree = rootfd;
+	lower = -1;
+	if (create && p->upper) {
+		upperfd = open (p->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (upperfd < 0)
+			return lxcshim_fail_errno (err, "open %s", p->upper);
+		tree = upperfd;
+		lower = rootfd;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE (own); i++)
+		if (mountpoint_make (tree, lower, own[i], false, create, err) < 0)
+			return lxcshim_error_prefix (err, "cannot bind %s", own[i]);
+	for (size_t i = 0; i < s->n_volumes; i++) {
+		const struct volume *v = &s->volumes[i];
+		_cleanup_free_ char *rest = NULL;
+		long parent = mountpoint_parent_volume (s->volumes, i, &rest);
+		struct stat st;
+		bool dir = stat (v->source, &st) < 0 || S_ISDIR (st.st_mode);
+		int ret;
+
+		if (parent >= 0) {
+			_cleanup_close_ int pfd = open (s->volumes[parent].source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (pfd < 0)
+				return lxcshim_fail (err, BAD_INPUT, "volume %s:%s: it lies in volume %s:%s, whose source is not a directory",
+				                     v->source, v->target, s->volumes[parent].source, s->volumes[parent].target);
+			ret = mountpoint_make (pfd, -1, rest, dir, create, err);
+		} else if (mountpoint_in_autodev (v->target))
+			continue;
+		else
+			ret = mountpoint_make (tree, lower, v->target, dir, create, err);
+		if (ret < 0)
+			return lxcshim_error_prefix (err, "volume %s:%s", v->source, v->target);
+	}
+	return 0;
+}
+
+/* The overlay's upper dir, with the rootfs's own mode and owner (it is
+ * the merged root); LXC makes the work dir beside it. */
+static int
+make_upper (const lxcshim_spec_t *s, const struct prepared *p, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *parent = xasprintf ("%s/overlay", p->dir);
+	struct stat st;
+
+	if (stat (s->rootfs, &st) < 0)
+		return lxcshim_fail_errno (err, "stat rootfs %s", s->rootfs);
+	if (mkdir (parent, 0700) < 0 || mkdir (p->upper, 0700) < 0)
+		return lxcshim_fail_errno (err, "mkdir %s", p->upper);
+	if (chown (p->upper, st.st_uid, st.st_gid) < 0 || chmod (p->upper, st.st_mode & 07777) < 0)
+		return lxcshim_fail_errno (err, "chmod %s", p->upper);
+	return 0;
+}
+
 static bool
 root_is_shared (void)
 {
@@ -147,6 +231,19 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 	p->env_path = driver_container_file (d, s->id, "config.env");
 	p->log_path = driver_container_file (d, s->id, "lxc.log");
 	p->env_json = template_env_json (env);
+	if (wants_overlay (d, s)) {
+		p->upper = driver_container_file (d, s->id, "overlay/upper");
+		/* LXC splits "overlay:LOWER:UPPER" at colons and passes both in
+		 * comma-separated mount options. */
+		if (strpbrk (s->rootfs, ":,"))
+			return lxcshim_fail (err, BAD_INPUT, "rootfs %s cannot be an overlay's lower dir: its path has a ':' or ','",
+			                     s->rootfs);
+		if (strpbrk (p->upper, ":,"))
+			return lxcshim_fail (err, BAD_INPUT, "root %s cannot hold an overlay's upper dir: its path has a ':' or ','",
+			                     d->root);
+	}
+	if (mount_points (s, p, false, err) < 0)
+		return -1;
 
 	paths = (struct template_paths) {
 		.init_source = d->init_path,
@@ -156,6 +253,7 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 		.cgroup2_memory = d->memory_v2,
 		.console = console,
 		.site_includes = d->lxc_includes,
+		.rootfs_upper = p->upper,
 	};
 	if (template_view (s, &paths, &view, err) < 0)
 		return -1;
@@ -413,6 +511,8 @@ lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_op
 	if (prepare (d, s, &p, tty.slave_path, err) < 0 || claim (d, s, &p, err) < 0)
 		goto out;
 	claimed = true;
+	if ((p.upper && make_upper (s, &p, err) < 0) || mount_points (s, &p, true, err) < 0)
+		goto out;
 	if (write_file (p.env_path, p.env_json, strlen (p.env_json), 0600, err) < 0 ||
 	    write_file (p.config_path, p.config_text, strlen (p.config_text), 0600, err) < 0)
 		goto out;

@@ -236,6 +236,7 @@ set_net (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err
 		return parse_bool (key, v, &s->field, err);                                      \
 	}
 BOOL_SETTER (set_privileged, privileged)
+BOOL_SETTER (set_rootfs_overlay, rootfs_overlay)
 BOOL_SETTER (set_rm, rm)
 BOOL_SETTER (set_dry_run, dry_run)
 BOOL_SETTER (set_tty, tty)
@@ -273,6 +274,7 @@ unsupported (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t 
 static const struct key keys[] = {
 	{ "name", set_name, false },
 	{ "rootfs", set_rootfs, false },
+	{ "rootfs-overlay", set_rootfs_overlay, false },
 	{ "env", set_env, true },
 	{ "env-file", set_env_file, true },
 	{ "user", set_user, false },
@@ -373,6 +375,7 @@ lxcshim_spec_get_bool (const lxcshim_spec_t *s, const char *key)
 		{ "rm", offsetof (lxcshim_spec_t, rm) },
 		{ "dry-run", offsetof (lxcshim_spec_t, dry_run) },
 		{ "privileged", offsetof (lxcshim_spec_t, privileged) },
+		{ "rootfs-overlay", offsetof (lxcshim_spec_t, rootfs_overlay) },
 	};
 	for (size_t i = 0; key && i < ARRAY_SIZE (bools); i++)
 		if (streq (bools[i].key, key))

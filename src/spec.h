@@ -14,6 +14,7 @@ enum net_mode { NET_NONE, NET_HOST };
 struct lxcshim_spec {
 	char *id;
 	char *rootfs;
+	bool rootfs_overlay; /* the default rootfs always gets one */
 	char **command;
 	char **env;      /* "K=V", later entries win */
 	char **env_files;

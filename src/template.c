@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "caps.h"
+#include "mountpoint.h"
 #include "error.h"
 #include "parse.h"
 #include "protocol.h"
@@ -273,6 +274,16 @@ template_view (const lxcshim_spec_t *s, const struct template_paths *paths, json
 	add_string (v, "id", s->id);
 	add_string (v, "hostname", s->hostname);
 	add_string (v, "rootfs", s->rootfs);
+	/* LXC mounts the overlay itself, in the container's own mount
+	 * namespace, and puts its work dir beside the upper dir. */
+	if (paths->rootfs_upper) {
+		_cleanup_free_ char *rp = xasprintf ("overlay:%s:%s", s->rootfs, paths->rootfs_upper);
+		add_string (v, "rootfs_upper", paths->rootfs_upper);
+		add_string (v, "rootfs_path", rp);
+	} else {
+		_cleanup_free_ char *rp = xasprintf ("dir:%s", s->rootfs);
+		add_string (v, "rootfs_path", rp);
+	}
 	add_escaped (v, "init_source", paths->init_source);
 	add_target (v, "init_target", LXCSHIM_INIT_TARGET);
 	add_escaped (v, "env_source", paths->env_source);
@@ -292,11 +303,17 @@ template_view (const lxcshim_spec_t *s, const struct template_paths *paths, json
 		json_object *m = json_object_new_object ();
 		struct stat st;
 		bool dir = stat (vol->source, &st) < 0 || S_ISDIR (st.st_mode);
+		/* lxcshim makes the mount points (mountpoint.c): LXC's create=
+		 * follows symlinks out of the rootfs.  Only in LXC's fresh /dev
+		 * tmpfs, which lxcshim cannot reach before the start, does
+		 * LXC make them. */
+		bool lxc_creates = mountpoint_in_autodev (vol->target) && mountpoint_parent_volume (s->volumes, i, NULL) < 0;
+		_cleanup_free_ char *opts = xasprintf ("rbind,%s%s", vol->readonly ? "ro" : "rw",
+		                                       !lxc_creates ? "" : dir ? ",create=dir" : ",create=file");
 
 		add_escaped (m, "source", vol->source);
 		add_target (m, "target", vol->target);
-		add_string (m, "options", dir ? (vol->readonly ? "rbind,ro,create=dir" : "rbind,rw,create=dir")
-		                              : (vol->readonly ? "rbind,ro,create=file" : "rbind,rw,create=file"));
+		add_string (m, "options", opts);
 		json_object_array_add (mounts, m);
 	}
 	json_object_object_add (v, "mounts", mounts);

@@ -32,6 +32,7 @@ struct template_paths {
 	bool cgroup2_memory;     /* the memory controller is on cgroup2 */
 	const char *console;     /* pty slave bound at /dev/console, or NULL */
 	char *const *site_includes; /* lxc.include files from the config file */
+	const char *rootfs_upper; /* the overlay's upper dir, or NULL: in place */
 };
 
 /* The view for the default template; its keys are documented there. */

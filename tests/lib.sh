@@ -61,9 +61,11 @@ LXCPATH=$T_BASE/lxcpath
 TMPD=$T_BASE/tmp
 mkdir -p "$ROOT" "$LXCPATH" "$TMPD"
 export ROOT LXCPATH
-# LXC creates every mount target (volumes, /.dockerenv, ...) inside the
-# rootfs dir itself, so each script works on its own copy of the built-in
-# rootfs: the shared one in the build tree stays clean.
+# lxcshim never writes the default rootfs (each container gets an
+# overlay; rootfs-safety.sh checks that on the build tree's own copy), but
+# scripts also hand it to raw lxc-start or use it in place through other
+# paths (lxc-host.sh), so each script still works on its own copy: the
+# shared one in the build tree stays clean whatever a test does.
 LXCSHIM_BUILTIN_ROOTFS=$LXCSHIM_ROOTFS
 LXCSHIM_ROOTFS=$T_BASE/rootfs
 cp -a "$LXCSHIM_BUILTIN_ROOTFS" "$LXCSHIM_ROOTFS" || {

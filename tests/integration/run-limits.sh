@@ -18,8 +18,9 @@ cg_read() {
 }
 
 # config_value NAME KEY: the value of KEY in NAME's rendered lxc config.
+# The value set (the template's reset line, "KEY =", comes first).
 config_value() {
-	sed -n "s/^$2 *= *//p" "$(cdir "$1")/config"
+	sed -n "s/^$2 *= *\(..*\)\$/\1/p" "$(cdir "$1")/config"
 }
 
 n=$(new_name)
@@ -67,7 +68,7 @@ assert_no_leftovers "$n" "" "nothing left after hitting the pids limit"
 # ---- size suffixes --------------------------------------------------------------
 sized() {
 	_n=$(new_name)
-	lx run --dry-run --name "$_n" "$@" -- true 2>&1 | sed -n 's/^lxc\.cgroup\.memory\.limit_in_bytes *= *//p'
+	lx run --dry-run --name "$_n" "$@" -- true 2>&1 | sed -n 's/^lxc\.cgroup\.memory\.limit_in_bytes *= *\(..*\)$/\1/p'
 }
 is "$(sized -m 67108864)" 67108864 "-m in bytes"
 is "$(sized -m 65536k)" 67108864 "-m 65536k"
@@ -75,10 +76,10 @@ is "$(sized -m 64M)" 67108864 "-m 64M (upper case)"
 is "$(sized -m 1g)" 1073741824 "-m 1g"
 is "$(sized --memory 64m)" 67108864 "--memory 64m"
 
-# ---- no limits: nothing rendered ------------------------------------------------
+# ---- no limits: nothing rendered but the resets ("KEY =", after includes) --------
 n=$(new_name)
 lx run --dry-run --name "$n" -- true > "$TMPD/dry" 2>&1
-is "$(grep -cE '^lxc\.cgroup2?\.(memory|cpu|cpuset|pids)\.' "$TMPD/dry")" 0 "no limit flags: no limit in the config"
+is "$(grep -cE '^lxc\.cgroup2?\.(memory|cpu|cpuset|pids)\..* = .' "$TMPD/dry")" 0 "no limit flags: no limit in the config"
 
 # ---- --memory-swap -1 ----------------------------------------------------------
 n=$(new_name)

@@ -407,7 +407,14 @@ count_line (const char *text, const char *line)
 	return count;
 }
 
-/* How many lines start with PREFIX. */
+/* A reset line: "key =" with no value (the template's list resets). */
+static bool
+is_reset (const char *p, size_t len)
+{
+	return len >= 2 && p[len - 1] == '=' && p[len - 2] == ' ';
+}
+
+/* How many lines start with PREFIX, resets aside. */
 static int
 count_prefix (const char *text, const char *prefix)
 {
@@ -416,7 +423,8 @@ count_prefix (const char *text, const char *prefix)
 
 	for (const char *p = text; p && *p;) {
 		const char *nl = strchr (p, '\n');
-		if (strncmp (p, prefix, n) == 0)
+		size_t len = nl ? (size_t) (nl - p) : strlen (p);
+		if (strncmp (p, prefix, n) == 0 && !is_reset (p, len))
 			count++;
 		p = nl ? nl + 1 : NULL;
 	}
@@ -501,15 +509,15 @@ test_real_template_basic (void **state UNUSED)
 	has_line (out, "lxc.mount.auto = proc:mixed sys:ro");
 	assert_int_equal (count_prefix (out, "lxc.mount.auto"), 1);
 	has_line (out, "lxc.mount.entry = shm dev/shm tmpfs size=65536k,nosuid,nodev,noexec,create=dir 0 0");
-	has_line (out, "lxc.mount.entry = /usr/libexec/lxcshim/lxcshim-init .lxcshim-init none bind,ro,create=file 0 0");
-	has_line (out, "lxc.mount.entry = /run/lxcshim/c1/config.env .dockerenv none bind,ro,create=file 0 0");
-	want = xasprintf ("lxc.mount.entry = %s/host\\040dir data none rbind,ro,create=dir 0 0", tmpdir);
+	has_line (out, "lxc.mount.entry = /usr/libexec/lxcshim/lxcshim-init .lxcshim-init none bind,ro 0 0");
+	has_line (out, "lxc.mount.entry = /run/lxcshim/c1/config.env .dockerenv none bind,ro 0 0");
+	want = xasprintf ("lxc.mount.entry = %s/host\\040dir data none rbind,ro 0 0", tmpdir);
 	has_line (out, want);
 	free (want);
-	want = xasprintf ("lxc.mount.entry = %s/a\\040file etc/app.conf none rbind,rw,create=file 0 0", tmpdir);
+	want = xasprintf ("lxc.mount.entry = %s/a\\040file etc/app.conf none rbind,rw 0 0", tmpdir);
 	has_line (out, want);
 	free (want);
-	has_line (out, "lxc.mount.entry = /nonexistent\\040host\\040dir x/y none rbind,rw,create=dir 0 0");
+	has_line (out, "lxc.mount.entry = /nonexistent\\040host\\040dir x/y none rbind,rw 0 0");
 	assert_int_equal (count_prefix (out, "lxc.mount.entry = "), 6);
 
 	/* Devices (cgroup v1). */
@@ -581,9 +589,22 @@ test_real_template_minimal_exact (void **state UNUSED)
 		"chown", "dac_override", "fowner", "fsetid", "kill", "setgid", "setuid",
 		"setpcap", "net_bind_service", "net_raw", "sys_chroot", "mknod", "audit_write", "setfcap",
 	};
+	/* Reset after the includes, before lxcshim's own lines (issue 8). */
+	static const char *const resets[] = {
+		"lxc.rootfs.options", "lxc.mount.auto", "lxc.cap.keep", "lxc.cap.drop", "lxc.net",
+		"lxc.cgroup.devices.allow", "lxc.cgroup.devices.deny", "lxc.cgroup.memory.limit_in_bytes",
+		"lxc.cgroup.memory.memsw.limit_in_bytes", "lxc.cgroup.cpu.shares", "lxc.cgroup.cpu.cfs_period_us",
+		"lxc.cgroup.cpu.cfs_quota_us", "lxc.cgroup.cpuset.cpus", "lxc.cgroup.pids.max",
+		"lxc.cgroup2.devices.allow", "lxc.cgroup2.devices.deny", "lxc.cgroup2.memory.max",
+		"lxc.cgroup2.memory.swap.max", "lxc.cgroup2.cpu.weight", "lxc.cgroup2.cpu.max",
+		"lxc.cgroup2.cpuset.cpus", "lxc.cgroup2.pids.max",
+	};
 	char *w;
 
-	buf_puts (&want, "# lxc config of container min, rendered by lxcshim.\n"
+	buf_puts (&want, "# lxc config of container min, rendered by lxcshim.\n");
+	for (size_t i = 0; i < ARRAY_SIZE (resets); i++)
+		buf_printf (&want, "%s =\n", resets[i]);
+	buf_puts (&want, "\n"
 	                 "lxc.uts.name = min\n"
 	                 "lxc.rootfs.path = dir:/r\n"
 	                 "\n"
@@ -593,8 +614,8 @@ test_real_template_minimal_exact (void **state UNUSED)
 	                 "lxc.autodev = 1\n"
 	                 "lxc.mount.auto = proc:mixed sys:ro\n"
 	                 "lxc.mount.entry = shm dev/shm tmpfs size=65536k,nosuid,nodev,noexec,create=dir 0 0\n"
-	                 "lxc.mount.entry = /usr/libexec/lxcshim/lxcshim-init .lxcshim-init none bind,ro,create=file 0 0\n"
-	                 "lxc.mount.entry = /run/lxcshim/c1/config.env .dockerenv none bind,ro,create=file 0 0\n"
+	                 "lxc.mount.entry = /usr/libexec/lxcshim/lxcshim-init .lxcshim-init none bind,ro 0 0\n"
+	                 "lxc.mount.entry = /run/lxcshim/c1/config.env .dockerenv none bind,ro 0 0\n"
 	                 "\n"
 	                 "lxc.cgroup.devices.deny = a\n");
 	for (size_t i = 0; i < ARRAY_SIZE (devs); i++)
@@ -772,8 +793,8 @@ test_real_template_log_paths (void **state UNUSED)
 	out = render_spec (kv, &p);
 	has_line (out, "lxc.log.file = /var/log/lxcshim/c8.log");
 	has_line (out, "lxc.log.level = DEBUG");
-	has_line (out, "lxc.mount.entry = /opt/lxc\\040shim/init .lxcshim-init none bind,ro,create=file 0 0");
-	has_line (out, "lxc.mount.entry = /run/a\\134b/config.env .dockerenv none bind,ro,create=file 0 0");
+	has_line (out, "lxc.mount.entry = /opt/lxc\\040shim/init .lxcshim-init none bind,ro 0 0");
+	has_line (out, "lxc.mount.entry = /run/a\\134b/config.env .dockerenv none bind,ro 0 0");
 	free (out);
 
 	/* No log file: no line for it. */
@@ -822,12 +843,46 @@ test_real_template_injection (void **state UNUSED)
 	p.init_source = "/a\nlxc.cap.keep = sys_admin";
 	check_ok (template_view (s, &p, &view, &err), &err);
 	check_ok (template_render (template_text, view, &out, &err), &err);
-	has_line (out, "lxc.mount.entry = /a\\012lxc.cap.keep\\040=\\040sys_admin .lxcshim-init none bind,ro,create=file 0 0");
+	has_line (out, "lxc.mount.entry = /a\\012lxc.cap.keep\\040=\\040sys_admin .lxcshim-init none bind,ro 0 0");
 	lacks_prefix (out, "lxc.cap.keep = sys_admin");
 	free (out);
 	json_object_put (view);
 
 	lxcshim_spec_free (s);
+}
+
+/* Issue 8: the overlay rootfs, mount points without create= (but in LXC's
+ * own /dev tmpfs), and the resets between the includes and lxcshim's lines. */
+static void
+test_real_template_rootfs_safety (void **state UNUSED)
+{
+	static const char *const kv[] = { "name", "c1", "rootfs", "/srv/r", "lxc-include", "/etc/lxc/site.conf",
+		                          "volume", "/nonexistent a:/dev/snd", "volume", "/nonexistent b:/dev/snd/x",
+		                          "volume", "/nonexistent c:/devx", NULL };
+	struct template_paths paths = default_paths;
+	const char *inc, *reset, *own;
+	char *out;
+
+	paths.rootfs_upper = "/run/lxcshim/containers/c1/overlay/upper";
+	out = render_spec (kv, &paths);
+	has_line (out, "lxc.rootfs.path = overlay:/srv/r:/run/lxcshim/containers/c1/overlay/upper");
+	assert_int_equal (count_prefix (out, "lxc.rootfs.path"), 1);
+	/* In LXC's /dev tmpfs LXC makes the mount point; nested in another
+	 * volume or elsewhere, lxcshim does. */
+	has_line (out, "lxc.mount.entry = /nonexistent\\040a dev/snd none rbind,rw,create=dir 0 0");
+	has_line (out, "lxc.mount.entry = /nonexistent\\040b dev/snd/x none rbind,rw 0 0");
+	has_line (out, "lxc.mount.entry = /nonexistent\\040c devx none rbind,rw 0 0");
+	inc = strstr (out, "lxc.include = /etc/lxc/site.conf\n");
+	reset = strstr (out, "lxc.cap.keep =\n");
+	own = strstr (out, "lxc.cap.keep = chown\n");
+	assert_non_null (inc);
+	assert_non_null (reset);
+	assert_non_null (own);
+	assert_true (inc < reset && reset < own);
+	assert_true (strstr (out, "lxc.mount.auto =\n") < strstr (out, "lxc.mount.auto = proc"));
+	assert_true (strstr (out, "lxc.net =\n") < strstr (out, "lxc.net.0.type"));
+	assert_true (strstr (out, "lxc.cgroup.devices.deny =\n") < strstr (out, "lxc.cgroup.devices.deny = a"));
+	free (out);
 }
 
 int
@@ -856,6 +911,7 @@ main (void)
 		cmocka_unit_test (test_real_template_cgroup2_weight),
 		cmocka_unit_test (test_real_template_log_paths),
 		cmocka_unit_test (test_real_template_injection),
+		cmocka_unit_test (test_real_template_rootfs_safety),
 	};
 	return cmocka_run_group_tests (tests, setup_template, teardown_template);
 }
