@@ -92,6 +92,12 @@ caps_compute_keep (char *const *add, char *const *drop, char ***out, lxcshim_err
 		if (caps_check_name (add[i], err) < 0)
 			return -1;
 		cap_value (add[i], &v);
+		/* Said, not silently dropped: see below. */
+		if (v == CAP_SYS_BOOT)
+			return lxcshim_fail (err, EINVAL,
+			                     "--cap-add %s needs --privileged: with CAP_SYS_BOOT a reboot() inside would "
+			                     "make lxc-start restart the container behind lxcshim's back",
+			                     add[i]);
 		keep[v] = true;
 	}
 	keep[CAP_SYS_BOOT] = false;

@@ -11,8 +11,9 @@
 int caps_check_name (const char *name, lxcshim_error_t *err);
 
 /* Computes the kept set as lower-case names without "cap_" (lxc.cap.keep's
- * form), in capability-number order.  sys_boot is never kept: a reboot()
- * inside must not make lxc-start restart the container. */
+ * form), in capability-number order.  sys_boot is never kept (ALL means
+ * all but it) and naming it in ADD is an error: a reboot() inside must not
+ * make lxc-start restart the container. */
 int caps_compute_keep (char *const *add, char *const *drop, char ***out, lxcshim_error_t *err);
 
 #endif

@@ -19,6 +19,17 @@ static const struct {
 	{ "debug", "DEBUG" },
 };
 
+static int
+check_abs (const char *what, const char *path, const char *file, lxcshim_error_t *err)
+{
+	if (path == NULL || *path == '/')
+		return 0;
+	lxcshim_fail_value (err, what, path, "must be an absolute path");
+	if (file)
+		lxcshim_error_prefix (err, "config file %s", file);
+	return -1;
+}
+
 /* An explicit option, else the config file's value, else the default. */
 static char *
 pick (const char *option, const char *file, const char *fallback)
@@ -49,12 +60,21 @@ lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t 
 		lxcshim_driver_free (d);
 		return lxcshim_fail (err, EINVAL, "invalid log level \"%s\": expected error, warn, info or debug", level);
 	}
+	/* A relative or empty path would land wherever we run ("" became
+	 * /containers): refuse it before anything is made. */
+	if (check_abs ("--root", opts->root, NULL, err) < 0 || check_abs ("--lxcpath", opts->lxcpath, NULL, err) < 0 ||
+	    check_abs ("root", conf.root, opts->config_file ? opts->config_file : LXCSHIM_CONFFILE, err) < 0 ||
+	    check_abs ("lxcpath", conf.lxcpath, opts->config_file ? opts->config_file : LXCSHIM_CONFFILE, err) < 0) {
+		conffile_release (&conf);
+		lxcshim_driver_free (d);
+		return -1;
+	}
 	d->root = pick (opts->root, conf.root, "/run/lxcshim");
 	if (opts->lxcpath || conf.lxcpath)
 		d->lxcpath = pick (opts->lxcpath, conf.lxcpath, NULL);
 	else {
 		const char *p = lxc_get_global_config_item ("lxc.lxcpath");
-		d->lxcpath = xstrdup (p ? p : "/var/lib/lxc");
+		d->lxcpath = xstrdup (p && *p == '/' ? p : "/var/lib/lxc");
 	}
 	d->template_path = pick (opts->template_path, conf.template_path, PKGDATADIR "/lxc.conf.tmpl");
 	d->init_path = xstrdup (opts->init_path ? opts->init_path : PKGLIBEXECDIR "/lxcshim-init");

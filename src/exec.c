@@ -152,7 +152,7 @@ env_has (char **env, const char *key)
 
 /* The container's config.env (a JSON array of "K=V"), as the init read it. */
 static int
-load_env (const char *dir, char ***env, lxcshim_error_t *err)
+load_env (const char *dir, struct strvb *env, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/config.env", dir);
 	_cleanup_free_ char *text = NULL;
@@ -174,34 +174,44 @@ load_env (const char *dir, char ***env, lxcshim_error_t *err)
 			ret = lxcshim_fail (err, EINVAL, "%s: entry %zu is not \"KEY=VALUE\"", path, i);
 			break;
 		}
-		if (strchr (s, '='))
-			env_set (env, s);
-		else {
-			/* "KEY" alone is an empty value, as the init has it. */
-			_cleanup_free_ char *kv = xasprintf ("%s=", s);
-			env_set (env, kv);
-		}
+		/* "KEY" alone is an empty value, as the init has it. */
+		strvb_push (env, strchr (s, '=') ? xstrdup (s) : xasprintf ("%s=", s));
 	}
 	json_object_put (arr);
 	return ret;
 }
 
-/* config.env, HOME of the user unless set, then the caller's overrides. */
+/* config.env, HOME of the user unless set, then the caller's overrides;
+ * deduplicated once at the end (later wins), not per entry. */
 static int
 build_env (const struct container *c, const struct lxcshim_exec_options *o, const struct lxcshim_user *u,
            char ***env, lxcshim_error_t *err)
 {
-	if (load_env (c->dir, env, err) < 0)
+	struct strvb b = { 0 };
+	char **v;
+
+	if (load_env (c->dir, &b, err) < 0) {
+		strvb_free (&b);
 		return -1;
-	if (!env_has (*env, "HOME")) {
+	}
+	v = strvb_steal (&b);
+	env_dedupe (v);
+	if (!env_has (v, "HOME")) {
 		_cleanup_free_ char *home = xasprintf ("HOME=%s", u->home);
-		env_set (env, home);
+		env_set (&v, home);
 	}
 	/* As docker exec -t: -e TERM=... still wins. */
 	if (o->tty)
-		env_set (env, "TERM=xterm");
-	for (size_t i = 0; o->env && o->env[i]; i++)
-		env_apply (env, o->env[i]);
+		env_set (&v, "TERM=xterm");
+	b = (struct strvb) { .v = v, .n = strv_length (v), .cap = strv_length (v) + 1 };
+	for (size_t i = 0; o->env && o->env[i]; i++) {
+		char *full = env_resolve (o->env[i]);
+		if (full)
+			strvb_push (&b, full);
+	}
+	v = strvb_steal (&b);
+	env_dedupe (v);
+	*env = v;
 	return 0;
 }
 

@@ -260,15 +260,20 @@ load_env (void)
 			      LXCSHIM_ENV_TARGET, i);
 	}
 
-	clearenv ();
-	for (size_t i = 0; i < n; i++) {
-		const char *s = json_object_get_string (json_object_array_get_idx (arr, i));
-		const char *eq = strchr (s, '=');
-		_cleanup_free_ char *key = eq ? xstrndup (s, eq - s) : xstrdup (s);
+	/* One vector, deduplicated by sorting, becomes environ: a setenv()
+	 * per entry scans the whole environment each time (quadratic). */
+	{
+		char **env = xmalloc ((n + 1) * sizeof (char *));
 
-		/* "KEY" alone means an empty value, as in docker's init. */
-		if (setenv (key, eq ? eq + 1 : "", 1) < 0)
-			fail (125, "cannot set environment variable %s: %s", key, strerror (errno));
+		for (size_t i = 0; i < n; i++) {
+			const char *s = json_object_get_string (json_object_array_get_idx (arr, i));
+			/* "KEY" alone means an empty value, as in docker's init. */
+			env[i] = strchr (s, '=') ? xstrdup (s) : xasprintf ("%s=", s);
+		}
+		env[n] = NULL;
+		env_dedupe (env);
+		clearenv ();
+		environ = env; /* never freed: it is the process's environment */
 	}
 	json_object_put (arr);
 }

@@ -30,8 +30,8 @@ void lxcshim_error_release (lxcshim_error_t *err);
 typedef struct lxcshim_driver lxcshim_driver_t;
 
 struct lxcshim_driver_options {
-	const char *root;          /* state root; default /run/lxcshim */
-	const char *lxcpath;       /* default: the host's lxc.lxcpath */
+	const char *root;          /* state root, absolute; default /run/lxcshim */
+	const char *lxcpath;       /* absolute; default: the host's lxc.lxcpath */
 	const char *template_path; /* lxc config template; default: installed one */
 	const char *init_path;     /* lxcshim-init binary; default: installed one */
 	const char *rootfs;        /* default rootfs; default: built-in busybox */
@@ -90,7 +90,9 @@ struct lxcshim_run_options {
 	int (*start_hook) (void *data, const char *id, pid_t init_pid, int oom_fd);
 	void *hook_data;
 	/* Optional signalfd: the signals read from it are forwarded to the
-	 * workload (docker's sig-proxy).  -1 for none. */
+	 * workload (docker's sig-proxy).  -1 for none.  One other than
+	 * SIGWINCH read while the run prepares ends it with EINTR, nothing
+	 * created. */
 	int signal_fd;
 };
 

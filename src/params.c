@@ -37,6 +37,15 @@ params_argv (const lxcshim_spec_t *s, const struct params *p)
 	/* -q keeps lxc's own chatter (e.g. every attach) off the workload's
 	 * stderr; the log file in the config still gets it. */
 	strv_append (&argv, "-q");
+	/* The log from the start: the config's lxc.log.file only takes effect
+	 * once parsed, so errors in the config itself (or in an include)
+	 * would go nowhere and the failure would have no reason. */
+	if (p->log_file) {
+		strv_append (&argv, "-o");
+		strv_append (&argv, p->log_file);
+		strv_append (&argv, "-l");
+		strv_append (&argv, p->log_level ? p->log_level : "ERROR");
+	}
 	strv_append (&argv, "--");
 	strv_append (&argv, LXCSHIM_INIT_TARGET);
 	if (s->user) {
@@ -50,8 +59,13 @@ params_argv (const lxcshim_spec_t *s, const struct params *p)
 	if (s->tty)
 		strv_append (&argv, "-t");
 	strv_append (&argv, "--");
-	for (size_t i = 0; s->command && s->command[i]; i++)
-		strv_append (&argv, s->command[i]);
+	{
+		/* In O(1) each: the command may be long. */
+		struct strvb b = { .v = argv, .n = strv_length (argv), .cap = strv_length (argv) + 1 };
+		for (size_t i = 0; s->command && s->command[i]; i++)
+			strvb_push (&b, xstrdup (s->command[i]));
+		argv = strvb_steal (&b);
+	}
 	return argv;
 }
 

@@ -13,9 +13,12 @@ struct params {
 	const char *config_path;
 	const char *lxcpath;
 	bool shared_root;        /* run in a private mount ns with / rslave */
+	const char *log_file;    /* NULL: no -o/-l (the config's log only) */
+	const char *log_level;   /* lxc's name, "ERROR" if NULL */
 };
 
-/* lxc-start -n ID -f CONFIG -P LXCPATH [-F] -q -- INIT [flags] -- CMD... */
+/* lxc-start -n ID -f CONFIG -P LXCPATH [-F] -q [-o LOG -l LEVEL] -- INIT
+ * [flags] -- CMD... */
 char **params_argv (const lxcshim_spec_t *spec, const struct params *p);
 
 /* lxc >= 1.1 daemonizes unless given -F. */

@@ -127,40 +127,102 @@ bad:
 	return lxcshim_fail_value (err, "--cpus", s, "expected a positive number such as 1.5");
 }
 
-int
-parse_cpuset (const char *s, lxcshim_error_t *err)
+/* Sets BITS (CPUS_MAX of them) from a cpu list; -1 if malformed. */
+#define CPUS_MAX 8192
+static int
+cpulist_bits (const char *s, unsigned char *bits)
 {
 	const char *p = s;
 	long last = -1;
 
 	if (s == NULL || *s == '\0')
-		goto bad;
+		return -1;
 	for (;;) {
 		char *end;
 		long a, b;
 
 		if (!isdigit ((unsigned char) *p))
-			goto bad;
+			return -1;
 		a = strtol (p, &end, 10);
 		b = a;
 		p = end;
 		if (*p == '-') {
 			p++;
 			if (!isdigit ((unsigned char) *p))
-				goto bad;
+				return -1;
 			b = strtol (p, &end, 10);
 			p = end;
 		}
-		if (a > b || a <= last || b > 8191)
-			goto bad;
+		if (a > b || a <= last || b >= CPUS_MAX)
+			return -1;
+		for (long i = a; bits && i <= b; i++)
+			bits[i / 8] |= 1 << (i % 8);
 		last = b;
-		if (*p == '\0')
+		if (*p == '\0' || (*p == '\n' && p[1] == '\0'))
 			return 0;
 		if (*p++ != ',')
-			goto bad;
+			return -1;
 	}
-bad:
-	return lxcshim_fail_value (err, "cpu list", s, "expected ascending numbers and ranges like 0-2,4");
+}
+
+int
+parse_cpuset (const char *s, lxcshim_error_t *err)
+{
+	/* The kernel's sysfs form ends in a newline; a flag's value may not. */
+	if (cpulist_bits (s, NULL) < 0 || strchr (s, '\n'))
+		return lxcshim_fail_value (err, "cpu list", s, "expected ascending numbers and ranges like 0-2,4");
+	return 0;
+}
+
+int
+cpuset_check_online (const char *list, const char *online, lxcshim_error_t *err)
+{
+	unsigned char want[CPUS_MAX / 8] = { 0 }, have[CPUS_MAX / 8] = { 0 };
+	_cleanup_free_ char *shown = NULL;
+
+	if (parse_cpuset (list, err) < 0)
+		return -1;
+	cpulist_bits (list, want);
+	/* An unreadable or odd sysfs file: let the kernel judge. */
+	if (online == NULL || cpulist_bits (online, have) < 0)
+		return 0;
+	shown = xstrndup (online, strcspn (online, "\n"));
+	for (int i = 0; i < CPUS_MAX; i++)
+		if ((want[i / 8] & (1 << (i % 8))) && !(have[i / 8] & (1 << (i % 8))))
+			return lxcshim_fail_value (err, "cpuset-cpus", list, "cpu %d is not online on this host (online: %s)",
+			                           i, shown);
+	return 0;
+}
+
+int
+parse_cpu_quota (const char *s, uint64_t *millicpus, lxcshim_error_t *err)
+{
+	uint64_t m;
+
+	if (parse_cpus (s, &m, err) < 0)
+		return -1;
+	if (m < 10)
+		return lxcshim_fail_value (err, "--cpus", s,
+		                           "the minimum is 0.01: the kernel refuses a CFS quota under 1 ms per 100 ms period");
+	*millicpus = m;
+	return 0;
+}
+
+int
+parse_pids_limit (const char *s, int64_t *out, lxcshim_error_t *err)
+{
+	uint64_t n;
+
+	if (s && streq (s, "-1")) {
+		*out = 0;
+		return 0;
+	}
+	if (parse_uint ("pids-limit", s, UINT64_MAX, &n, NULL) < 0 || n > LXCSHIM_PIDS_MAX)
+		return lxcshim_fail_value (err, "pids-limit", s,
+		                           "expected 1 to %d (the kernel's PID_MAX_LIMIT), or -1 for no limit",
+		                           LXCSHIM_PIDS_MAX);
+	*out = (int64_t) n;
+	return 0;
 }
 
 int
@@ -172,28 +234,91 @@ parse_env_entry (const char *s, lxcshim_error_t *err)
 }
 
 int
-parse_env_file (const char *text, char ***out, lxcshim_error_t *err)
+parse_env_file (const char *text, size_t len, struct strvb *out, lxcshim_error_t *err)
 {
-	const char *line = text;
+	const char *line = text, *end = text + len;
+	size_t lineno = 0;
 
-	while (line && *line) {
-		const char *nl = strchr (line, '\n');
-		size_t n = nl ? (size_t) (nl - line) : strlen (line);
+	while (line < end) {
+		const char *nl = memchr (line, '\n', end - line);
+		size_t n = nl ? (size_t) (nl - line) : (size_t) (end - line);
 		_cleanup_free_ char *entry = NULL;
 		const char *p;
 
+		lineno++;
 		if (n > 0 && line[n - 1] == '\r')
 			n--;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = line[i];
+			if (c == '\0')
+				return lxcshim_fail (err, BAD_INPUT, "line %zu: it contains a NUL byte (not a text file)", lineno);
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return lxcshim_fail (err, BAD_INPUT,
+				                     "line %zu: it contains the control character \\x%02x (not a text file)",
+				                     lineno, c);
+		}
 		entry = xstrndup (line, n);
-		line = nl ? nl + 1 : NULL;
+		line = nl ? nl + 1 : end;
 		for (p = entry; *p == ' ' || *p == '\t'; p++)
 			;
 		if (*p == '\0' || *p == '#')
 			continue;
 		if (parse_env_entry (p, err) < 0)
-			return -1;
-		strv_append (out, p);
+			return lxcshim_error_prefix (err, "line %zu", lineno);
+		strvb_push (out, xstrdup (p));
 	}
+	return 0;
+}
+
+size_t
+exec_args_limit (uint64_t stack_rlimit)
+{
+	uint64_t limit = (uint64_t) 6 << 20;
+
+	if (stack_rlimit / 4 < limit)
+		limit = stack_rlimit / 4;
+	if (limit < 128 * 1024)
+		limit = 128 * 1024;
+	return (size_t) limit;
+}
+
+static int
+too_long (const char *what, const char *s, size_t n, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *head = xstrndup (s, strcspn (s, "="));
+	_cleanup_free_ char *q = NULL;
+
+	if (strlen (head) > 40)
+		head[40] = '\0';
+	q = escape_for_message (head);
+	return lxcshim_fail (err, E2BIG, "%s \"%s%s\" is %zu bytes: the kernel takes at most %zu per string", what, q,
+	                     strlen (head) < strcspn (s, "=") ? "..." : "", n, LXCSHIM_ARG_STRLEN_MAX - 1);
+}
+
+int
+check_exec_size (char *const *argv, char *const *env, size_t limit, size_t slack, lxcshim_error_t *err)
+{
+	size_t total = slack, count = 0;
+
+	/* fs/exec.c: a pointer per string (argc + envc) and the strings. */
+	for (size_t i = 0; argv && argv[i]; i++, count++) {
+		size_t n = strlen (argv[i]);
+		if (n + 1 > LXCSHIM_ARG_STRLEN_MAX)
+			return too_long ("command argument", argv[i], n, err);
+		total += n + 1;
+	}
+	for (size_t i = 0; env && env[i]; i++, count++) {
+		size_t n = strlen (env[i]);
+		if (n + 1 > LXCSHIM_ARG_STRLEN_MAX)
+			return too_long ("environment variable", env[i], n, err);
+		total += n + 1;
+	}
+	total += count * sizeof (char *);
+	if (total > limit)
+		return lxcshim_fail (err, E2BIG,
+		                     "the command and its %zu environment variables take %zu bytes, more than the %zu "
+		                     "that execve accepts here (a quarter of the stack limit)",
+		                     strv_length (env), total - slack, limit - slack);
 	return 0;
 }
 

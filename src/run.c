@@ -6,7 +6,10 @@
 #include <lxc/lxccontainer.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -87,6 +90,14 @@ check_host (lxcshim_driver_t *d, lxcshim_spec_t *s, char **lxc_start, lxcshim_er
 	free (s->rootfs);
 	s->rootfs = steal_pointer (&real);
 
+	if (s->cpuset_cpus) {
+		_cleanup_free_ char *online = NULL;
+		/* The kernel would refuse it only once lxc-start runs, and LXC
+		 * then reports a generic failure. */
+		if (read_file ("/sys/devices/system/cpu/online", &online, NULL, NULL) == 0 &&
+		    cpuset_check_online (s->cpuset_cpus, online, err) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < s->n_volumes; i++)
 		if (access (s->volumes[i].source, F_OK) < 0)
 			return lxcshim_fail (err, BAD_INPUT, "volume source %s does not exist", s->volumes[i].source);
@@ -208,10 +219,71 @@ root_is_shared (void)
 	return mountinfo_root_is_shared (mi);
 }
 
+/* The caller's signalfd fired while we prepare: a resize means nothing
+ * yet, any other signal (TERM, INT, ...) means give up before anything
+ * is created.  The signal is consumed: it has done its job. */
+static bool
+stop_signal (struct read_cancel *c)
+{
+	struct signalfd_siginfo si;
+
+	while (read (c->fd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo != SIGWINCH) {
+			c->signo = (int) si.ssi_signo;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int
+check_stop (struct read_cancel *c, lxcshim_error_t *err)
+{
+	struct pollfd p = { .fd = c ? c->fd : -1, .events = POLLIN };
+
+	if (c && poll (&p, 1, 0) > 0 && stop_signal (c))
+		return lxcshim_fail (err, EINTR, "interrupted by SIG%s before the container was created",
+		                     sigabbrev_np (c->signo) ? sigabbrev_np (c->signo) : "?");
+	return 0;
+}
+
+/* execve's limits (the init passes this environment to the workload):
+ * better refused now than as a start failure inside the container. */
+static int
+check_exec_limits (const lxcshim_spec_t *s, char *const *env, lxcshim_error_t *err)
+{
+	struct rlimit rl;
+	uint64_t stack = 8 << 20;
+
+	if (getrlimit (RLIMIT_STACK, &rl) == 0)
+		stack = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : rl.rlim_cur;
+	/* Slack for HOME, which the init adds, and the command's path. */
+	return check_exec_size (s->command, env, exec_args_limit (stack), 8192, err);
+}
+
+/* A config without a lxc.rootfs.path value would make LXC run the
+ * container on the host's own /. */
+static int
+check_rootfs_line (const char *config, const char *template, lxcshim_error_t *err)
+{
+	for (const char *l = config; l && *l; l = strchr (l, '\n') ? strchr (l, '\n') + 1 : NULL) {
+		l += strspn (l, " \t");
+		if (strncmp (l, "lxc.rootfs.path", 15) != 0 || !l[15] || !strchr (" \t=", l[15]))
+			continue;
+		l += 15 + strspn (l + 15, " \t");
+		if (*l == '=' && l[1 + strspn (l + 1, " \t")] != '\n' && l[1 + strspn (l + 1, " \t")] != '\0')
+			return 0;
+	}
+	return lxcshim_fail (err, BAD_INPUT, "template %s renders no lxc.rootfs.path: the container would run on the host's /",
+	                     template);
+}
+
 /* Everything that can be decided without creating anything. */
 static int
-prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char *console, lxcshim_error_t *err)
+prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char *console,
+         struct read_cancel *cancel, lxcshim_error_t *err)
 {
+	const char *template = s->template_path ? s->template_path : d->template_path;
 	_cleanup_free_ char *lxc_start = NULL, *tmpl = NULL;
 	_cleanup_strv_ char **env = NULL;
 	struct template_paths paths;
@@ -221,9 +293,9 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 
 	if (spec_finalize (s, err) < 0 || check_host (d, s, &lxc_start, err) < 0)
 		return -1;
-	if (read_file (s->template_path ? s->template_path : d->template_path, &tmpl, NULL, err) < 0)
+	if (read_file_limited (template, LXCSHIM_FILE_MAX, cancel, &tmpl, NULL, err) < 0)
 		return lxcshim_error_prefix (err, "cannot read template");
-	if (spec_environment (s, &env, err) < 0)
+	if (spec_environment (s, cancel, &env, err) < 0 || check_exec_limits (s, env, err) < 0)
 		return -1;
 
 	p->dir = driver_container_dir (d, s->id);
@@ -231,6 +303,10 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 	p->env_path = driver_container_file (d, s->id, "config.env");
 	p->log_path = driver_container_file (d, s->id, "lxc.log");
 	p->env_json = template_env_json (env);
+	/* The init reads it back with the same limit (escapes can make the
+	 * JSON longer than the environment). */
+	if (strlen (p->env_json) > LXCSHIM_FILE_MAX)
+		return lxcshim_fail (err, E2BIG, "the environment as config.env is larger than %zu bytes", LXCSHIM_FILE_MAX);
 	if (wants_overlay (d, s)) {
 		p->upper = driver_container_file (d, s->id, "overlay/upper");
 		/* LXC splits "overlay:LOWER:UPPER" at colons and passes both in
@@ -261,6 +337,8 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 	json_object_put (view);
 	if (ret < 0)
 		return lxcshim_error_prefix (err, "cannot render the lxc config");
+	if (check_rootfs_line (p->config_text, template, err) < 0)
+		return -1;
 
 	p->shared_root = root_is_shared ();
 	params = (struct params) {
@@ -269,6 +347,8 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 		.config_path = p->config_path,
 		.lxcpath = d->lxcpath,
 		.shared_root = p->shared_root,
+		.log_file = p->log_path,
+		.log_level = d->lxc_log_level,
 	};
 	p->argv = params_argv (s, &params);
 	return 0;
@@ -282,7 +362,7 @@ lxcshim_dry_run (lxcshim_driver_t *d, lxcshim_spec_t *s, int out_fd, lxcshim_err
 	int ret = -1;
 
 	/* The pty is only made at run time; show where it will be bound. */
-	if (prepare (d, s, &p, s->tty ? "/dev/pts/N" : NULL, err) < 0)
+	if (prepare (d, s, &p, s->tty ? "/dev/pts/N" : NULL, NULL, err) < 0)
 		goto out;
 	cmd = params_printable (p.argv, p.shared_root);
 	text = xasprintf ("## %s\n%s## %s\n%s\n## argv\n%s\n", p.config_path, p.config_text, p.env_path, p.env_json, cmd);
@@ -503,12 +583,16 @@ lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_op
 	struct prepared p = { 0 };
 	struct terminal tty = TERMINAL_INIT;
 	bool claimed = false, started = false, keep = false;
+	struct read_cancel cancel = { .fd = opts ? opts->signal_fd : -1, .stop = stop_signal };
+	struct read_cancel *c = cancel.fd >= 0 ? &cancel : NULL;
 	int ret = -1;
 
 	memset (exit, 0, sizeof *exit);
 	if (s->tty && terminal_open (&tty, opts ? opts->stdio.out : -1, err) < 0)
 		goto out;
-	if (prepare (d, s, &p, tty.slave_path, err) < 0 || claim (d, s, &p, err) < 0)
+	/* A signal while preparing (a slow or waiting input) ends the run
+	 * here, with nothing created. */
+	if (prepare (d, s, &p, tty.slave_path, c, err) < 0 || check_stop (c, err) < 0 || claim (d, s, &p, err) < 0)
 		goto out;
 	claimed = true;
 	if ((p.upper && make_upper (s, &p, err) < 0) || mount_points (s, &p, true, err) < 0)

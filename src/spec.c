@@ -80,7 +80,7 @@ set_env (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err
 {
 	if (parse_env_entry (v, err) < 0)
 		return -1;
-	strv_append (&s->env, v);
+	strvb_push (&s->env, xstrdup (v));
 	return 0;
 }
 
@@ -159,7 +159,7 @@ set_cpu_shares (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error
 static int
 set_cpus (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
 {
-	return parse_cpus (v, &s->millicpus, err);
+	return parse_cpu_quota (v, &s->millicpus, err);
 }
 
 static int
@@ -173,16 +173,7 @@ set_cpuset (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *
 static int
 set_pids_limit (lxcshim_spec_t *s, const char *key, const char *v, lxcshim_error_t *err)
 {
-	uint64_t n;
-
-	if (streq (v, "-1")) {
-		s->pids_limit = 0;
-		return 0;
-	}
-	if (parse_uint ("pids-limit", v, INT32_MAX, &n, err) < 0)
-		return -1;
-	s->pids_limit = (int64_t) n;
-	return 0;
+	return parse_pids_limit (v, &s->pids_limit, err);
 }
 
 static int
@@ -340,7 +331,7 @@ lxcshim_spec_free (lxcshim_spec_t *s)
 	free (s->id);
 	free (s->rootfs);
 	strv_free (s->command);
-	strv_free (s->env);
+	strvb_free (&s->env);
 	strv_free (s->env_files);
 	free (s->user);
 	free (s->workdir);
@@ -441,7 +432,10 @@ lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t 
 	if (read_file (path, &text, &len, err) < 0)
 		return lxcshim_error_prefix (err, "cannot read spec");
 	tok = json_tokener_new ();
-	root = json_tokener_parse_ex (tok, text, (int) len);
+	/* With the terminating NUL, a bare literal such as "null" completes
+	 * instead of waiting for more input; a NUL inside the file ends the
+	 * document there and leaves "text after the document". */
+	root = json_tokener_parse_ex (tok, text, (int) len + 1);
 	if (json_tokener_get_error (tok) == json_tokener_continue) {
 		ret = lxcshim_fail (err, BAD_INPUT, "invalid JSON: unexpected end of file");
 		goto out;
@@ -451,7 +445,8 @@ lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t 
 		                    json_tokener_error_desc (json_tokener_get_error (tok)));
 		goto out;
 	}
-	if (text[json_tokener_get_parse_end (tok) + strspn (text + json_tokener_get_parse_end (tok), " \t\r\n")]) {
+	if (json_tokener_get_parse_end (tok) < len &&
+	    json_tokener_get_parse_end (tok) + strspn (text + json_tokener_get_parse_end (tok), " \t\r\n") < len) {
 		ret = lxcshim_fail (err, BAD_INPUT, "invalid JSON: text after the document");
 		goto out;
 	}
@@ -466,15 +461,19 @@ lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t 
 		if (val == NULL)
 			continue;
 		if (streq (key, "command")) {
-			_cleanup_strv_ char **argv = xzalloc (sizeof (char *));
+			struct strvb argv = { 0 };
 			size_t n = json_object_is_type (val, json_type_array) ? json_object_array_length (val) : 0;
 			for (size_t i = 0; i < n; i++) {
 				char *s;
-				if ((ret = json_scalar (key, json_object_array_get_idx (val, i), &s, err)) < 0)
+				if ((ret = json_scalar (key, json_object_array_get_idx (val, i), &s, err)) < 0) {
+					strvb_free (&argv);
 					goto out;
-				strv_push (&argv, s);
+				}
+				strvb_push (&argv, s);
 			}
-			if ((ret = lxcshim_spec_set_command (spec, argv, err)) < 0)
+			ret = lxcshim_spec_set_command (spec, argv.v ? argv.v : (char *[]) { NULL }, err);
+			strvb_free (&argv);
+			if (ret < 0)
 				goto out;
 			continue;
 		}
@@ -559,47 +558,72 @@ env_set (char ***env, const char *entry)
 	strv_append (env, entry);
 }
 
-void
-env_apply (char ***env, const char *entry)
+char *
+env_resolve (const char *entry)
 {
 	const char *host;
 
-	if (strchr (entry, '=')) {
-		env_set (env, entry);
-		return;
-	}
+	if (strchr (entry, '='))
+		return xstrdup (entry);
 	/* Docker's -e KEY: pass the caller's value, or nothing. */
 	host = getenv (entry);
-	if (host) {
-		_cleanup_free_ char *full = xasprintf ("%s=%s", entry, host);
+	return host ? xasprintf ("%s=%s", entry, host) : NULL;
+}
+
+void
+env_apply (char ***env, const char *entry)
+{
+	_cleanup_free_ char *full = env_resolve (entry);
+
+	if (full)
 		env_set (env, full);
-	}
+}
+
+static void
+push_resolved (struct strvb *b, const char *entry)
+{
+	char *full = env_resolve (entry);
+
+	if (full)
+		strvb_push (b, full);
 }
 
 int
-spec_environment (const lxcshim_spec_t *s, char ***out, lxcshim_error_t *err)
+spec_environment (const lxcshim_spec_t *s, struct read_cancel *cancel, char ***out, lxcshim_error_t *err)
 {
-	_cleanup_strv_ char **env = xzalloc (sizeof (char *));
-	_cleanup_free_ char *host = xasprintf ("HOSTNAME=%s", s->hostname);
+	struct strvb env = { 0 };
+	char **v;
 
-	env_set (&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	env_set (&env, host);
-	env_set (&env, "container=lxc");
+	/* Everything in order, then one sort-based pass for "later wins":
+	 * replacing in place would be quadratic in the number of variables. */
+	strvb_push (&env, xstrdup ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+	strvb_push (&env, xasprintf ("HOSTNAME=%s", s->hostname));
+	strvb_push (&env, xstrdup ("container=lxc"));
 	if (s->tty)
-		env_set (&env, "TERM=xterm");
+		strvb_push (&env, xstrdup ("TERM=xterm"));
 	for (size_t i = 0; s->env_files && s->env_files[i]; i++) {
 		_cleanup_free_ char *text = NULL;
-		_cleanup_strv_ char **entries = NULL;
+		struct strvb entries = { 0 };
+		size_t len;
 
-		if (read_file (s->env_files[i], &text, NULL, err) < 0)
-			return lxcshim_error_prefix (err, "invalid env-file");
-		if (parse_env_file (text, &entries, err) < 0)
-			return lxcshim_error_prefix (err, "env-file %s", s->env_files[i]);
-		for (size_t j = 0; entries && entries[j]; j++)
-			env_apply (&env, entries[j]);
+		if (read_file_limited (s->env_files[i], LXCSHIM_FILE_MAX, cancel, &text, &len, err) < 0) {
+			strvb_free (&env);
+			/* A signal while we waited on it says nothing about the file. */
+			return err && *err && (*err)->status == EINTR ? -1 : lxcshim_error_prefix (err, "invalid env-file");
+		}
+		if (parse_env_file (text, len, &entries, err) < 0) {
+			strvb_free (&entries);
+			strvb_free (&env);
+			return lxcshim_error_prefix (err, "invalid env-file %s", s->env_files[i]);
+		}
+		for (size_t j = 0; j < entries.n; j++)
+			push_resolved (&env, entries.v[j]);
+		strvb_free (&entries);
 	}
-	for (size_t i = 0; s->env && s->env[i]; i++)
-		env_apply (&env, s->env[i]);
-	*out = steal_pointer (&env);
+	for (size_t i = 0; i < s->env.n; i++)
+		push_resolved (&env, s->env.v[i]);
+	v = strvb_steal (&env);
+	env_dedupe (v);
+	*out = v;
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "lxcshim.h"
 #include "parse.h"
+#include "util.h"
 
 enum net_mode { NET_NONE, NET_HOST };
 
@@ -16,7 +17,7 @@ struct lxcshim_spec {
 	char *rootfs;
 	bool rootfs_overlay; /* the default rootfs always gets one */
 	char **command;
-	char **env;      /* "K=V", later entries win */
+	struct strvb env; /* "K=V", later entries win */
 	char **env_files;
 	char *user;
 	char *workdir;
@@ -47,8 +48,13 @@ int spec_finalize (lxcshim_spec_t *spec, lxcshim_error_t *err);
 
 /* The environment as it goes to config.env: PATH, HOSTNAME, container=lxc
  * (TERM for a tty), the --env-file entries, then -e; later keys win.  KEY
- * entries without '=' take the caller's value or are dropped. */
-int spec_environment (const lxcshim_spec_t *spec, char ***out, lxcshim_error_t *err);
+ * entries without '=' take the caller's value or are dropped.  O(n log n).
+ * CANCEL as for read_file_limited (NULL: none). */
+int spec_environment (const lxcshim_spec_t *spec, struct read_cancel *cancel, char ***out, lxcshim_error_t *err);
+
+/* ENTRY as it enters an environment: "K=V" as is, a bare "K" with the
+ * caller's value, or NULL when the caller has no K (docker's -e KEY). */
+char *env_resolve (const char *entry);
 
 /* Sets "KEY=VALUE" in *env, replacing an entry with the same KEY. */
 void env_set (char ***env, const char *entry);

@@ -150,10 +150,13 @@ state_from_json (const char *text, struct state *s, lxcshim_error_t *err)
 	s->rootfs = get_str (o, "rootfs");
 	s->config_path = get_str (o, "config_path");
 	s->lxcpath = get_str (o, "lxcpath");
-	s->command = xzalloc (sizeof (char *));
-	if (json_object_object_get_ex (o, "command", &v) && json_object_is_type (v, json_type_array))
-		for (size_t i = 0; i < json_object_array_length (v); i++)
-			strv_append (&s->command, json_object_get_string (json_object_array_get_idx (v, i)));
+	{
+		struct strvb cmd = { 0 }; /* O(1) a push: a command may be long */
+		if (json_object_object_get_ex (o, "command", &v) && json_object_is_type (v, json_type_array))
+			for (size_t i = 0; i < json_object_array_length (v); i++)
+				strvb_push (&cmd, xstrdup (json_object_get_string (json_object_array_get_idx (v, i))));
+		s->command = strvb_steal (&cmd);
+	}
 	if (json_object_object_get_ex (o, "exit_code", &v) && v != NULL) {
 		s->exited = true;
 		s->exit_code = json_object_get_int (v);

@@ -99,23 +99,27 @@ child_exec (const struct supervisor_config *cfg, const int stdio[3], int ctl)
 	_exit (125);
 }
 
-/* The reason lxc-start gave up, from the last ERROR line of its log. */
+/* The reason lxc-start gave up: the first ERROR line of its log.  LXC
+ * logs the cause first (the cgroup value the kernel refused, the config
+ * line it could not take) and then generic lines for every caller up to
+ * "Failed to spawn container", so the last line says nothing.  The lines
+ * of lxc-start's own main() only say that it failed. */
 static char *
 lxc_log_reason (const char *log_path)
 {
 	_cleanup_free_ char *text = NULL;
-	char *last = NULL, *line, *save = NULL;
+	char *first = NULL, *line, *save = NULL;
 
 	if (read_file (log_path, &text, NULL, NULL) < 0)
 		return NULL;
-	for (line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+	for (line = strtok_r (text, "\n", &save); line && first == NULL; line = strtok_r (NULL, "\n", &save))
 		if (strstr (line, " ERROR ") && !strstr (line, "lxc_start.c"))
-			last = line;
-	if (last == NULL)
+			first = line;
+	if (first == NULL)
 		return NULL;
-	line = strstr (last, " - ");
+	line = strstr (first, " - ");
 	line = line ? strstr (line + 3, " - ") : NULL;
-	return xstrdup (line ? line + 3 : last);
+	return xstrdup (line ? line + 3 : first);
 }
 
 static int

@@ -196,6 +196,32 @@ add_group (struct lxcshim_user *u, gid_t gid)
 	u->groups[u->ngroups++] = gid;
 }
 
+/* getline with the read limit: a passwd "file" that is /dev/zero (a
+ * container can make it one) must end, not grow.  *total counts the bytes
+ * so far; -2 past LXCSHIM_FILE_MAX. */
+static ssize_t
+bounded_getline (char **line, size_t *cap, FILE *f, size_t *total)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc (f)) != EOF) {
+		if (++*total > LXCSHIM_FILE_MAX)
+			return -2;
+		if (n + 2 > *cap) {
+			*cap = *cap ? 2 * *cap : 256;
+			*line = xrealloc (*line, *cap);
+		}
+		(*line)[n++] = (char) c;
+		if (c == '\n')
+			break;
+	}
+	if (n == 0)
+		return -1;
+	(*line)[n] = '\0';
+	return (ssize_t) n;
+}
+
 /* First passwd line whose name is arg or, for a numeric arg, whose uid is
  * id: libcontainer's rule.  Fills *name and *home (allocated) on a match. */
 static int
@@ -203,12 +229,13 @@ lookup_passwd (FILE *f, const char *arg, bool numeric, uint32_t id, struct lxcsh
                char **name, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, total = 0;
+	ssize_t r;
 
 	*name = NULL;
 	if (f == NULL)
 		return 0;
-	while (getline (&line, &cap, f) >= 0) {
+	while ((r = bounded_getline (&line, &cap, f, &total)) >= 0) {
 		struct pw_entry e;
 
 		if (!parse_pw_line (line, &e))
@@ -221,6 +248,8 @@ lookup_passwd (FILE *f, const char *arg, bool numeric, uint32_t id, struct lxcsh
 		*name = xstrdup (e.name);
 		return 0;
 	}
+	if (r == -2)
+		return lxcshim_fail (err, EFBIG, "the passwd file is larger than %zu bytes", LXCSHIM_FILE_MAX);
 	if (ferror (f))
 		return lxcshim_fail_errno (err, "read passwd file");
 	return 0;
@@ -233,12 +262,13 @@ scan_groups (FILE *f, const char *group_name, const char *member, struct lxcshim
              bool *found, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, total = 0;
+	ssize_t r;
 
 	*found = false;
 	if (f == NULL)
 		return 0;
-	while (getline (&line, &cap, f) >= 0) {
+	while ((r = bounded_getline (&line, &cap, f, &total)) >= 0) {
 		const char *name;
 		char *members;
 		uint32_t gid;
@@ -254,6 +284,8 @@ scan_groups (FILE *f, const char *group_name, const char *member, struct lxcshim
 		} else if (member && has_member (members, member))
 			add_group (u, gid);
 	}
+	if (r == -2)
+		return lxcshim_fail (err, EFBIG, "the group file is larger than %zu bytes", LXCSHIM_FILE_MAX);
 	if (ferror (f))
 		return lxcshim_fail_errno (err, "read group file");
 	return 0;

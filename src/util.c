@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -106,9 +107,14 @@ strv_append (char ***v, const char *s)
 char **
 strv_copy (char *const *v)
 {
-	char **r = xzalloc (sizeof (char *));
-	for (size_t i = 0; v && v[i]; i++)
-		strv_append (&r, v[i]);
+	size_t n = strv_length (v);
+	char **r = xmalloc ((n + 1) * sizeof (char *));
+
+	/* Not strv_append: that is O(n) a call, and a command may have 100k+
+	 * arguments. */
+	for (size_t i = 0; i < n; i++)
+		r[i] = xstrdup (v[i]);
+	r[n] = NULL;
 	return r;
 }
 
@@ -118,6 +124,88 @@ strv_free (char **v)
 	for (size_t i = 0; v && v[i]; i++)
 		free (v[i]);
 	free (v);
+}
+
+void
+strvb_push (struct strvb *b, char *s)
+{
+	if (b->n + 2 > b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->v = xrealloc (b->v, b->cap * sizeof (char *));
+	}
+	b->v[b->n++] = s;
+	b->v[b->n] = NULL;
+}
+
+char **
+strvb_steal (struct strvb *b)
+{
+	char **r = b->v ? b->v : xzalloc (sizeof (char *));
+
+	b->v = NULL;
+	b->n = b->cap = 0;
+	return r;
+}
+
+void
+strvb_free (struct strvb *b)
+{
+	strv_free (b->v);
+	b->v = NULL;
+	b->n = b->cap = 0;
+}
+
+struct env_key {
+	const char *s;
+	size_t klen, index;
+};
+
+static int
+env_key_cmp (const void *a, const void *b)
+{
+	const struct env_key *x = a, *y = b;
+	int c = memcmp (x->s, y->s, x->klen < y->klen ? x->klen : y->klen);
+
+	if (c == 0 && x->klen != y->klen)
+		c = x->klen < y->klen ? -1 : 1;
+	if (c == 0)
+		c = x->index < y->index ? -1 : x->index > y->index;
+	return c;
+}
+
+void
+env_dedupe (char **env)
+{
+	size_t n = strv_length (env), out = 0;
+	_cleanup_free_ struct env_key *keys = NULL;
+
+	if (n < 2)
+		return;
+	keys = xmalloc (n * sizeof *keys);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = (struct env_key) { env[i], strcspn (env[i], "="), i };
+	/* Sorted by key, then position: a run of equal keys is first..last. */
+	qsort (keys, n, sizeof *keys, env_key_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, first = keys[i].index;
+
+		while (j < n && keys[j].klen == keys[i].klen && memcmp (keys[j].s, keys[i].s, keys[i].klen) == 0)
+			j++;
+		if (j - i > 1) {
+			free (env[first]);
+			env[first] = env[keys[j - 1].index];
+			env[keys[j - 1].index] = NULL;
+			for (size_t k = i + 1; k < j - 1; k++) {
+				free (env[keys[k].index]);
+				env[keys[k].index] = NULL;
+			}
+		}
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (env[i])
+			env[out++] = env[i];
+	env[out] = NULL;
 }
 
 void
@@ -203,18 +291,70 @@ write_all (int fd, const void *buf, size_t n)
 	return 0;
 }
 
-int
-read_file (const char *path, char **out, size_t *len, lxcshim_error_t *err)
+/* Waits until FD can be read or C says stop; false (errno EINTR) on the
+ * latter. */
+static bool
+wait_input (int fd, struct read_cancel *c)
 {
-	_cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
-	struct buf b = { 0 };
-	char chunk[4096];
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = c->fd, .events = POLLIN } };
 
+	for (;;) {
+		int r = poll (p, 2, -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return false;
+		if (p[1].revents && c->stop (c)) {
+			errno = EINTR;
+			return false;
+		}
+		if (p[0].revents)
+			return true;
+	}
+}
+
+int
+read_file_limited (const char *path, size_t max, struct read_cancel *cancel, char **out, size_t *len,
+                   lxcshim_error_t *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct buf b = { 0 };
+	struct stat st;
+	bool poll_it;
+	size_t chunk = 4096;
+
+	/* Non-blocking, so that a FIFO without a writer cannot hang the open;
+	 * polling below then waits for its writer as a blocking read would. */
+	fd = open (path, O_RDONLY | O_CLOEXEC | (cancel ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return lxcshim_fail_errno (err, "open %s", path);
+	if (fstat (fd, &st) < 0)
+		return lxcshim_fail_errno (err, "stat %s", path);
+	if (S_ISDIR (st.st_mode))
+		return lxcshim_fail (err, EISDIR, "read %s: it is a directory", path);
+	if (S_ISREG (st.st_mode) && (uint64_t) st.st_size > max)
+		goto too_big;
+	poll_it = cancel && !S_ISREG (st.st_mode);
+	/* A regular file in one read (and one more to see its end). */
+	if (S_ISREG (st.st_mode) && st.st_size > 0)
+		chunk = (size_t) st.st_size + 1;
 	for (;;) {
-		ssize_t r = read (fd, chunk, sizeof chunk);
-		if (r < 0 && errno == EINTR)
+		ssize_t r;
+
+		/* Room for one byte past the limit tells "exactly max" from more. */
+		if (b.cap < b.len + chunk + 1) {
+			b.cap = b.len + chunk + 1 > 2 * b.cap ? b.len + chunk + 1 : 2 * b.cap;
+			b.data = xrealloc (b.data, b.cap);
+		}
+		if (poll_it && !wait_input (fd, cancel)) {
+			buf_free (&b);
+			if (errno == EINTR)
+				return lxcshim_fail (err, EINTR, "read %s: interrupted by SIG%s", path,
+				                     sigabbrev_np (cancel->signo) ? sigabbrev_np (cancel->signo) : "?");
+			return lxcshim_fail_errno (err, "poll %s", path);
+		}
+		r = read (fd, b.data + b.len, chunk < max + 1 - b.len ? chunk : max + 1 - b.len);
+		if (r < 0 && (errno == EINTR || (poll_it && errno == EAGAIN)))
 			continue;
 		if (r < 0) {
 			buf_free (&b);
@@ -222,12 +362,28 @@ read_file (const char *path, char **out, size_t *len, lxcshim_error_t *err)
 		}
 		if (r == 0)
 			break;
-		buf_add (&b, chunk, r);
+		b.len += r;
+		if (b.len > max) {
+			buf_free (&b);
+			goto too_big;
+		}
+		if (chunk < (size_t) 1 << 20)
+			chunk = chunk * 2 < (size_t) 1 << 20 ? chunk * 2 : (size_t) 1 << 20;
 	}
+	if (b.data)
+		b.data[b.len] = '\0';
 	if (len)
 		*len = b.len;
 	*out = buf_steal (&b);
 	return 0;
+too_big:
+	return lxcshim_fail (err, EFBIG, "%s is larger than %zu bytes", path, max);
+}
+
+int
+read_file (const char *path, char **out, size_t *len, lxcshim_error_t *err)
+{
+	return read_file_limited (path, LXCSHIM_FILE_MAX, NULL, out, len, err);
 }
 
 int

@@ -67,6 +67,20 @@ strv_freep (char ***v)
 	strv_free (*v);
 }
 
+/* A string vector that grows in amortized O(1) (strv_push is O(n)). */
+struct strvb {
+	char **v;
+	size_t n, cap;
+};
+void strvb_push (struct strvb *b, char *s); /* takes ownership of s */
+char **strvb_steal (struct strvb *b);       /* NULL-terminated, never NULL */
+void strvb_free (struct strvb *b);
+
+/* Removes repeated keys from a vector of "K=V" (or "K") entries in
+ * O(n log n): each key stays where it first appeared, with the value of
+ * its last entry ("later wins").  Frees what it drops. */
+void env_dedupe (char **env);
+
 /* A growable byte buffer for rendering text. */
 struct buf {
 	char *data;
@@ -78,7 +92,25 @@ void buf_printf (struct buf *b, const char *fmt, ...) __attribute__ ((format (pr
 char *buf_steal (struct buf *b); /* NUL-terminated, never NULL */
 void buf_free (struct buf *b);
 
+/* The most lxcshim reads of any one file (--env-file, --spec, --template,
+ * lxcshim.conf, state.json, config.env, /proc and lxc files). */
+#define LXCSHIM_FILE_MAX ((size_t) 16 << 20)
+
+/* Reads at most LXCSHIM_FILE_MAX bytes; a longer file (or an endless one
+ * such as /dev/zero) is an EFBIG error naming it.  *out is NUL-terminated. */
 int read_file (const char *path, char **out, size_t *len, lxcshim_error_t *err);
+/* A way to give up a read that waits (a FIFO whose writer never writes):
+ * when FD becomes readable, STOP says whether to (and may set SIGNO). */
+struct read_cancel {
+	int fd;
+	bool (*stop) (struct read_cancel *c);
+	int signo;
+};
+/* The same with limit MAX.  With CANCEL, anything but a regular file is
+ * read by polling it together with CANCEL->fd, and the read fails with
+ * EINTR once CANCEL->stop says so. */
+int read_file_limited (const char *path, size_t max, struct read_cancel *cancel, char **out, size_t *len,
+                       lxcshim_error_t *err);
 /* Write via a temp file in the same directory, fsync, rename. */
 int write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, lxcshim_error_t *err);
 int write_file (const char *path, const char *data, size_t len, mode_t mode, lxcshim_error_t *err);

@@ -274,7 +274,9 @@ done
 
 # A container that cannot start: the caller reports it and cleans up.
 n=$(new_name)
-out=$(tlx run -d --name "$n" --cpuset-cpus 4000 -- true 2> "$TMPD/r.err")
+# (An include LXC refuses: a cpu list it refuses is caught before starting.)
+echo 'lxc.no.such.key = 1' > "$TMPD/bad-include.conf"
+out=$(tlx run -d --name "$n" --lxc-include "$TMPD/bad-include.conf" -- true 2> "$TMPD/r.err")
 rc=$?
 is "$rc" 125 "run -d of a container lxc cannot start exits 125"
 is "$out" "" "and prints no id"

@@ -61,8 +61,8 @@ unshare\ *)
 	like "$argv" "^$LXC_START " "the argv starts with the lxc-start path ($LXC_START)"
 	;;
 esac
-like "$argv" " -n $n -f $cfgpath -P $LXCPATH -F -q -- /\.lxcshim-init " \
-	"the argv has -n NAME -f CONFIG -P LXCPATH -F -q -- /.lxcshim-init"
+like "$argv" " -n $n -f $cfgpath -P $LXCPATH -F -q -o $ROOT/containers/$n/lxc\.log -l ERROR -- /\.lxcshim-init " \
+	"the argv has -n NAME -f CONFIG -P LXCPATH -F -q -o LOG -l LEVEL -- /.lxcshim-init"
 like "$argv" " -- /\.lxcshim-init -- echo hello\$" "the argv ends with -- CMD ARGS"
 created_nothing "$n" "plain"
 

@@ -319,7 +319,7 @@ static void
 test_parse_env_file (void **state UNUSED)
 {
 	lxcshim_error_t err = NULL;
-	char **out = NULL;
+	struct strvb out = { 0 };
 	static const char text[] = "# a comment\n"
 	                           "\n"
 	                           "A=1\n"
@@ -333,34 +333,225 @@ test_parse_env_file (void **state UNUSED)
 	                           "KEY\n"
 	                           "F=\n"
 	                           "G=#not a comment\n"
+	                           "T=a\tb\n"
+	                           "U=\xc3\xa9t\xc3\xa9\n"
 	                           "LAST=no newline";
 	static const char *const want[] = {
-		"A=1", "B=2", "C=with spaces  ", "D=tab", "E=a=b=c", "KEY", "F=", "G=#not a comment", "LAST=no newline", NULL,
+		"A=1", "B=2", "C=with spaces  ", "D=tab", "E=a=b=c", "KEY", "F=", "G=#not a comment",
+		"T=a\tb", "U=\xc3\xa9t\xc3\xa9", "LAST=no newline", NULL,
 	};
 
-	check_ok (parse_env_file (text, &out, &err), &err);
-	check_strv (out, want);
-	strv_free (out);
+	check_ok (parse_env_file (text, strlen (text), &out, &err), &err);
+	check_strv (out.v, want);
+	assert_int_equal (out.n, 11);
+	strvb_free (&out);
 
 	/* It appends to what is already there. */
-	out = NULL;
-	strv_append (&out, "FIRST=1");
-	check_ok (parse_env_file ("SECOND=2\n", &out, &err), &err);
-	check_strv (out, (const char *const[]){ "FIRST=1", "SECOND=2", NULL });
-	strv_free (out);
+	strvb_push (&out, xstrdup ("FIRST=1"));
+	check_ok (parse_env_file ("SECOND=2\n", 9, &out, &err), &err);
+	check_strv (out.v, (const char *const[]){ "FIRST=1", "SECOND=2", NULL });
+	strvb_free (&out);
 
 	/* Nothing but comments: nothing appended. */
-	out = NULL;
-	check_ok (parse_env_file ("# only\n\n  \n", &out, &err), &err);
-	assert_true (out == NULL || out[0] == NULL);
-	strv_free (out);
+	check_ok (parse_env_file ("# only\n\n  \n", 10, &out, &err), &err);
+	assert_int_equal (out.n, 0);
+	strvb_free (&out);
+	check_ok (parse_env_file ("", 0, &out, &err), &err);
+	assert_int_equal (out.n, 0);
 
-	out = NULL;
-	check_error (parse_env_file ("A=1\n=x\n", &out, &err), &err, EINVAL, "\"=x\"");
-	strv_free (out);
-	out = NULL;
-	check_error (parse_env_file ("  =x\n", &out, &err), &err, EINVAL, "\"=x\"");
-	strv_free (out);
+	check_error (parse_env_file ("A=1\n=x\n", 7, &out, &err), &err, EINVAL, "line 2: invalid environment entry \"=x\"");
+	strvb_free (&out);
+	check_error (parse_env_file ("  =x\n", 5, &out, &err), &err, EINVAL, "\"=x\"");
+	strvb_free (&out);
+}
+
+/* A NUL used to end the text early, silently; binary files were taken. */
+static void
+test_parse_env_file_binary (void **state UNUSED)
+{
+	lxcshim_error_t err = NULL;
+	struct strvb out = { 0 };
+	static const char nul[] = "A=1\nB=2\0C=3\nD=4\n";
+	static const char elf[] = "\x7f" "ELF\x02\x01\x01\0\0\0";
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+	check_error (parse_env_file (nul, sizeof nul - 1, &out, &err), &err, EINVAL, "line 2: it contains a NUL byte");
+	strvb_free (&out);
+	/* A NUL as the very last byte is still in the file. */
+	check_error (parse_env_file ("A=1\0", 4, &out, &err), &err, EINVAL, "line 1: it contains a NUL byte");
+	strvb_free (&out);
+	check_error (parse_env_file (elf, sizeof elf - 1, &out, &err), &err, EINVAL, "line 1: it contains the control character \\x7f");
+	strvb_free (&out);
+	check_error (parse_env_file (png, sizeof png - 1, &out, &err), &err, EINVAL, "line 2: it contains the control character \\x1a");
+	strvb_free (&out);
+	check_error (parse_env_file ("A=1\nB=x\ry\n", 10, &out, &err), &err, EINVAL, "line 2: it contains the control character \\x0d");
+	strvb_free (&out);
+	check_error (parse_env_file ("A=\x1b[1m\n", 8, &out, &err), &err, EINVAL, "line 1:");
+	strvb_free (&out);
+}
+
+/* ---- exec size limits --------------------------------------------------- */
+
+static void
+test_exec_args_limit (void **state UNUSED)
+{
+	assert_int_equal (exec_args_limit (8 << 20), 2 << 20);
+	assert_int_equal (exec_args_limit (UINT64_MAX), 6 << 20);
+	assert_int_equal (exec_args_limit (64 << 20), 6 << 20);
+	assert_int_equal (exec_args_limit (64 * 1024), 128 * 1024);
+	assert_int_equal (exec_args_limit (0), 128 * 1024);
+}
+
+static void
+test_check_exec_size (void **state UNUSED)
+{
+	lxcshim_error_t err = NULL;
+	char *argv[] = { "sh", "-c", "true", NULL };
+	char **env = xzalloc (sizeof (char *));
+	char *big = xmalloc (LXCSHIM_ARG_STRLEN_MAX + 8);
+	char *bigv[] = { "echo", big, NULL };
+	char *env1[] = { big, NULL };
+	size_t used;
+
+	check_ok (check_exec_size (argv, env, 128 * 1024, 0, &err), &err);
+	check_ok (check_exec_size (argv, NULL, 128 * 1024, 0, &err), &err);
+
+	/* One string: up to MAX_ARG_STRLEN with its NUL. */
+	memset (big, 'x', LXCSHIM_ARG_STRLEN_MAX - 1);
+	big[LXCSHIM_ARG_STRLEN_MAX - 1] = '\0';
+	check_ok (check_exec_size (bigv, NULL, 6 << 20, 0, &err), &err);
+	big[LXCSHIM_ARG_STRLEN_MAX - 1] = 'x';
+	big[LXCSHIM_ARG_STRLEN_MAX] = '\0';
+	check_error (check_exec_size (bigv, NULL, 6 << 20, 0, &err), &err, E2BIG, "command argument \"xxxx");
+	memcpy (big, "LONGKEY=", 8);
+	check_error (check_exec_size (argv, env1, 6 << 20, 0, &err), &err, E2BIG,
+	             "environment variable \"LONGKEY\" is 131072 bytes: the kernel takes at most 131071");
+
+	/* The total: strings with their NULs, plus a pointer each (and argv's
+	 * and envp's NULL-less count as the kernel has it). */
+	for (int i = 0; i < 1000; i++)
+		strv_push (&env, xasprintf ("K%04d=v", i));
+	used = (3 + 5 + 3) + 1000 * 8 + (3 + 1000) * sizeof (char *);
+	check_ok (check_exec_size (argv, env, used, 0, &err), &err);
+	check_error (check_exec_size (argv, env, used - 1, 0, &err), &err, E2BIG,
+	             "the command and its 1000 environment variables take");
+	check_error (check_exec_size (argv, env, used + 99, 100, &err), &err, E2BIG, "more than the");
+	check_ok (check_exec_size (argv, env, used + 100, 100, &err), &err);
+	strv_free (env);
+	free (big);
+}
+
+/* ---- env_dedupe ---------------------------------------------------------- */
+
+static void
+test_env_dedupe (void **state UNUSED)
+{
+	char **env = NULL;
+	static const char *const in[] = { "A=1", "B=1", "A=2", "AB=1", "C", "B=2", "A=3", "C=x", "D=", NULL };
+
+	for (size_t i = 0; in[i]; i++)
+		strv_append (&env, in[i]);
+	env_dedupe (env);
+	/* First place, last value. */
+	check_strv (env, (const char *const[]){ "A=3", "B=2", "AB=1", "C=x", "D=", NULL });
+	strv_free (env);
+
+	env = NULL;
+	env_dedupe (env);
+	env = xzalloc (sizeof (char *));
+	env_dedupe (env);
+	assert_null (env[0]);
+	strv_append (&env, "X=1");
+	env_dedupe (env);
+	check_strv (env, (const char *const[]){ "X=1", NULL });
+	strv_free (env);
+}
+
+/* 100k variables, all distinct and then all the same key: linear-ish, and
+ * right (a quadratic version took seconds here). */
+static void
+test_env_dedupe_large (void **state UNUSED)
+{
+	enum { N = 100000 };
+	struct strvb b = { 0 };
+	char **env;
+
+	for (int i = 0; i < N; i++)
+		strvb_push (&b, xasprintf ("V%06d=%d", N - 1 - i, i));
+	for (int i = 0; i < N; i++)
+		strvb_push (&b, xasprintf ("SAME=%d", i));
+	env = strvb_steal (&b);
+	env_dedupe (env);
+	assert_int_equal (strv_length (env), N + 1);
+	assert_string_equal (env[0], "V099999=0");
+	assert_string_equal (env[N - 1], "V000000=99999");
+	assert_string_equal (env[N], "SAME=99999");
+	strv_free (env);
+}
+
+/* ---- cpu, cpuset and pids bounds ----------------------------------------- */
+
+static void
+test_parse_cpu_quota (void **state UNUSED)
+{
+	lxcshim_error_t err = NULL;
+	uint64_t m = 0;
+
+	check_ok (parse_cpu_quota ("0.01", &m, &err), &err);
+	assert_int_equal (m, 10);
+	check_ok (parse_cpu_quota ("1.5", &m, &err), &err);
+	assert_int_equal (m, 1500);
+	check_error (parse_cpu_quota ("0.001", &m, &err), &err, EINVAL,
+	             "invalid --cpus \"0.001\": the minimum is 0.01: the kernel refuses a CFS quota under 1 ms");
+	check_error (parse_cpu_quota ("0.009", &m, &err), &err, EINVAL, "the minimum is 0.01");
+	check_error (parse_cpu_quota ("0", &m, &err), &err, EINVAL, "expected a positive number");
+	check_error (parse_cpu_quota ("x", &m, &err), &err, EINVAL, "expected a positive number");
+	assert_int_equal (m, 1500);
+}
+
+static void
+test_parse_pids_limit (void **state UNUSED)
+{
+	lxcshim_error_t err = NULL;
+	int64_t n = 7;
+
+	check_ok (parse_pids_limit ("-1", &n, &err), &err);
+	assert_int_equal (n, 0);
+	check_ok (parse_pids_limit ("0", &n, &err), &err);
+	assert_int_equal (n, 0);
+	check_ok (parse_pids_limit ("1", &n, &err), &err);
+	assert_int_equal (n, 1);
+	check_ok (parse_pids_limit ("4194304", &n, &err), &err);
+	assert_int_equal (n, 4194304);
+	check_error (parse_pids_limit ("4194305", &n, &err), &err, EINVAL,
+	             "invalid pids-limit \"4194305\": expected 1 to 4194304 (the kernel's PID_MAX_LIMIT), or -1");
+	check_error (parse_pids_limit ("2147483647", &n, &err), &err, EINVAL, "PID_MAX_LIMIT");
+	check_error (parse_pids_limit ("99999999999999999999999", &n, &err), &err, EINVAL, "PID_MAX_LIMIT");
+	check_error (parse_pids_limit ("-2", &n, &err), &err, EINVAL, "PID_MAX_LIMIT");
+	check_error (parse_pids_limit ("", &n, &err), &err, EINVAL, "PID_MAX_LIMIT");
+	assert_int_equal (n, 4194304);
+}
+
+static void
+test_cpuset_check_online (void **state UNUSED)
+{
+	lxcshim_error_t err = NULL;
+
+	check_ok (cpuset_check_online ("0-1", "0-1\n", &err), &err);
+	check_ok (cpuset_check_online ("1", "0-1\n", &err), &err);
+	check_ok (cpuset_check_online ("0,2-3", "0-3,5\n", &err), &err);
+	check_ok (cpuset_check_online ("5", "0-3,5\n", &err), &err);
+	check_error (cpuset_check_online ("0-999", "0-1\n", &err), &err, EINVAL,
+	             "invalid cpuset-cpus \"0-999\": cpu 2 is not online on this host (online: 0-1)");
+	check_error (cpuset_check_online ("4", "0-3,5\n", &err), &err, EINVAL, "cpu 4 is not online");
+	check_error (cpuset_check_online ("0-8191", "0\n", &err), &err, EINVAL, "cpu 1 is not online");
+	/* An odd or missing sysfs text leaves it to the kernel. */
+	check_ok (cpuset_check_online ("0-3", NULL, &err), &err);
+	check_ok (cpuset_check_online ("0-3", "garbage", &err), &err);
+	check_ok (cpuset_check_online ("0-3", "", &err), &err);
+	/* A bad list is still a bad list. */
+	check_error (cpuset_check_online ("3-1", "0-3\n", &err), &err, EINVAL, "expected ascending numbers");
+	check_error (cpuset_check_online ("1\n", "0-3\n", &err), &err, EINVAL, "expected ascending numbers");
 }
 
 /* ---- parse_volume ---------------------------------------------------- */
@@ -769,11 +960,15 @@ test_caps_all (void **state UNUSED)
 	assert_false (strv_has (keep, "sys_admin"));
 	strv_free (keep);
 
-	/* sys_boot is never kept, even asked for by name. */
-	check_ok (caps_compute_keep (sys_boot, NULL, &keep, &err), &err);
-	check_cap_set (keep, docker_caps, ARRAY_SIZE (docker_caps));
-	strv_free (keep);
-	check_ok (caps_compute_keep (all_and_boot, NULL, &keep, &err), &err);
+	/* sys_boot by name is refused, saying why, rather than dropped. */
+	keep = NULL;
+	check_error (caps_compute_keep (sys_boot, NULL, &keep, &err), &err, EINVAL,
+	             "needs --privileged: with CAP_SYS_BOOT a reboot() inside would make lxc-start restart");
+	assert_null (keep);
+	check_error (caps_compute_keep (all_and_boot, NULL, &keep, &err), &err, EINVAL, "needs --privileged");
+	assert_null (keep);
+	/* ALL means all but sys_boot. */
+	check_ok (caps_compute_keep (all, NULL, &keep, &err), &err);
 	assert_false (strv_has (keep, "sys_boot"));
 	assert_int_equal (strv_length (keep), max - 1);
 	strv_free (keep);
@@ -985,6 +1180,9 @@ test_spec_values (void **state UNUSED)
 	assert_true (s->pids_limit == 100);
 	check_ok (lxcshim_spec_set (s, "pids-limit", "-1", &err), &err);
 	assert_true (s->pids_limit == 0);
+	check_error (lxcshim_spec_set (s, "pids-limit", "2147483647", &err), &err, EINVAL, "PID_MAX_LIMIT");
+	check_error (lxcshim_spec_set (s, "cpus", "0.001", &err), &err, EINVAL, "the minimum is 0.01");
+	assert_true (s->millicpus == 1500);
 	check_ok (lxcshim_spec_set (s, "privileged", "true", &err), &err);
 	assert_true (s->privileged);
 	check_ok (lxcshim_spec_set (s, "privileged", "false", &err), &err);
@@ -1167,7 +1365,7 @@ test_spec_load_json (void **state UNUSED)
 	check_ok (load_text (s, good, strlen (good), &err), &err);
 	assert_string_equal (s->id, "web");
 	assert_string_equal (s->rootfs, "/srv/rootfs");
-	check_strv (s->env, (const char *const[]){ "A=1", "B=two words", NULL });
+	check_strv (s->env.v, (const char *const[]){ "A=1", "B=two words", NULL });
 	assert_int_equal (s->n_volumes, 2);
 	assert_string_equal (s->volumes[0].source, "/a");
 	assert_string_equal (s->volumes[0].target, "/b");
@@ -1275,6 +1473,30 @@ test_spec_load_json_null (void **state UNUSED)
 		check_error (rc, &err, EINVAL, "expected a JSON object");
 		lxcshim_spec_free (s);
 	}
+	/* Without a newline json-c waits for more input: it used to say
+	 * "unexpected end of file". */
+	static const char *const texts[] = { "null", "  null", "true", "42", "\"s\"", "[]" };
+	for (size_t i = 0; i < ARRAY_SIZE (texts); i++) {
+		lxcshim_spec_t *s = lxcshim_spec_new ();
+		lxcshim_error_t err = NULL;
+		int rc = load_text (s, texts[i], strlen (texts[i]), &err);
+
+		if (rc != -1)
+			fail_msg ("spec %s was accepted", texts[i]);
+		assert_non_null (err);
+		if (strstr (err->msg, "expected a JSON object") == NULL)
+			fail_msg ("spec %s: message \"%s\"", texts[i], err->msg);
+		check_error (rc, &err, EINVAL, "expected a JSON object");
+		lxcshim_spec_free (s);
+	}
+	/* A NUL byte in the file does not end it silently. */
+	{
+		static const char text[] = "{\"name\": \"web\"}\0{\"memory\": \"1x\"}";
+		lxcshim_spec_t *s = lxcshim_spec_new ();
+		lxcshim_error_t err = NULL;
+		check_error (load_text (s, text, sizeof text - 1, &err), &err, EINVAL, "text after the document");
+		lxcshim_spec_free (s);
+	}
 }
 
 /* A truncated spec file is not reported as json-c's internal "continue". */
@@ -1331,7 +1553,7 @@ test_spec_environment (void **state UNUSED)
 	check_ok (lxcshim_spec_set (s, "env", "UNSET_ON_CLI_QXZ", &err), &err);
 	check_ok (lxcshim_spec_set (s, "env", "HOSTKEY2", &err), &err);
 	check_ok (spec_finalize (s, &err), &err);
-	check_ok (spec_environment (s, &env, &err), &err);
+	check_ok (spec_environment (s, NULL, &env, &err), &err);
 	check_strv (env, want);
 	strv_free (env);
 
@@ -1351,7 +1573,7 @@ test_spec_environment_defaults (void **state UNUSED)
 	char *host;
 
 	check_ok (spec_finalize (s, &err), &err);
-	check_ok (spec_environment (s, &env, &err), &err);
+	check_ok (spec_environment (s, NULL, &env, &err), &err);
 	host = xasprintf ("HOSTNAME=%s", s->hostname);
 	check_strv (env, (const char *const[]){ "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", host,
 	                                        "container=lxc", NULL });
@@ -1361,7 +1583,7 @@ test_spec_environment_defaults (void **state UNUSED)
 	/* -e HOSTNAME=x and -e container=y override the defaults in place. */
 	check_ok (lxcshim_spec_set (s, "env", "container=docker", &err), &err);
 	check_ok (lxcshim_spec_set (s, "env", "HOSTNAME=other", &err), &err);
-	check_ok (spec_environment (s, &env, &err), &err);
+	check_ok (spec_environment (s, NULL, &env, &err), &err);
 	check_strv (env, (const char *const[]){ "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	                                        "HOSTNAME=other", "container=docker", NULL });
 	strv_free (env);
@@ -1378,14 +1600,14 @@ test_spec_environment_bad_file (void **state UNUSED)
 
 	check_ok (lxcshim_spec_set (s, "env-file", "/nonexistent/lxcshim/env", &err), &err);
 	check_ok (spec_finalize (s, &err), &err);
-	check_error (spec_environment (s, &env, &err), &err, ENOENT, "invalid env-file");
+	check_error (spec_environment (s, NULL, &env, &err), &err, ENOENT, "invalid env-file");
 	assert_null (env);
 	lxcshim_spec_free (s);
 
 	s = spec_with_command ();
 	check_ok (lxcshim_spec_set (s, "env-file", path, &err), &err);
 	check_ok (spec_finalize (s, &err), &err);
-	check_error (spec_environment (s, &env, &err), &err, EINVAL, "\"=bad\"");
+	check_error (spec_environment (s, NULL, &env, &err), &err, EINVAL, "\"=bad\"");
 	assert_null (env);
 	lxcshim_spec_free (s);
 	unlink (path);
@@ -1404,6 +1626,14 @@ main (void)
 		cmocka_unit_test (test_parse_cpuset),
 		cmocka_unit_test (test_parse_env_entry),
 		cmocka_unit_test (test_parse_env_file),
+		cmocka_unit_test (test_parse_env_file_binary),
+		cmocka_unit_test (test_exec_args_limit),
+		cmocka_unit_test (test_check_exec_size),
+		cmocka_unit_test (test_env_dedupe),
+		cmocka_unit_test (test_env_dedupe_large),
+		cmocka_unit_test (test_parse_cpu_quota),
+		cmocka_unit_test (test_parse_pids_limit),
+		cmocka_unit_test (test_cpuset_check_online),
 		cmocka_unit_test (test_parse_volume),
 		cmocka_unit_test (test_parse_signal),
 		cmocka_unit_test (test_mountinfo_root_is_shared),

@@ -675,8 +675,8 @@ test_real_template_caps (void **state UNUSED)
 	static const char *const drop_all_add[] = { "name", "c4", "rootfs", "/r", "cap-drop", "ALL", "cap-add",
 		                                    "NET_ADMIN", NULL };
 	static const char *const add_all[] = { "name", "c4", "rootfs", "/r", "cap-add", "ALL", NULL };
-	static const char *const add_boot[] = { "name", "c4", "rootfs", "/r", "cap-add", "SYS_BOOT", "cap-add",
-		                                "cap_sys_admin", "cap-drop", "kill", NULL };
+	static const char *const add_admin[] = { "name", "c4", "rootfs", "/r", "cap-add", "cap_sys_admin", "cap-drop",
+		                                 "kill", NULL };
 	char *out;
 
 	out = render_spec (drop_all, NULL);
@@ -698,12 +698,14 @@ test_real_template_caps (void **state UNUSED)
 	assert_true (count_prefix (out, "lxc.cap.keep = ") >= 37);
 	free (out);
 
-	out = render_spec (add_boot, NULL);
+	out = render_spec (add_admin, NULL);
 	has_line (out, "lxc.cap.keep = sys_admin");
 	lacks_prefix (out, "lxc.cap.keep = sys_boot");
 	lacks_prefix (out, "lxc.cap.keep = kill");
 	assert_int_equal (count_prefix (out, "lxc.cap.keep = "), 14);
 	free (out);
+	/* --cap-add sys_boot without --privileged: refused in caps.c (see
+	 * test-parse.c), so the view is never made. */
 }
 
 static void

@@ -435,6 +435,35 @@ test_spec_check (void **state)
 	assert_int_equal (user_spec_check ("a:b:c", NULL), -1);
 }
 
+/* A container can make its passwd or group file /dev/zero: the read ends
+ * at the limit instead of growing one endless line. */
+static void
+test_endless_files (void **state)
+{
+	struct lxcshim_user u = { .uid = 42, .home = NULL };
+	lxcshim_error_t err = NULL;
+	FILE *zero = fopen ("/dev/zero", "re");
+	FILE *gr = mem (group_text);
+
+	(void) state;
+	assert_non_null (zero);
+	assert_int_equal (user_resolve ("alice", zero, gr, &u, &err), -1);
+	assert_non_null (err);
+	assert_int_equal (err->status, EFBIG);
+	assert_non_null (strstr (err->msg, "passwd file is larger than 16777216 bytes"));
+	lxcshim_error_release (&err);
+	fclose (zero);
+	fclose (gr);
+
+	zero = fopen ("/dev/zero", "re");
+	assert_int_equal (user_resolve ("0:wheel", NULL, zero, &u, &err), -1);
+	assert_non_null (err);
+	assert_int_equal (err->status, EFBIG);
+	assert_non_null (strstr (err->msg, "group file is larger than"));
+	lxcshim_error_release (&err);
+	fclose (zero);
+}
+
 int
 main (void)
 {
@@ -454,6 +483,7 @@ main (void)
 		cmocka_unit_test (test_numeric_name),
 		cmocka_unit_test (test_invalid_spec_resolve),
 		cmocka_unit_test (test_spec_check),
+		cmocka_unit_test (test_endless_files),
 	};
 
 	return cmocka_run_group_tests (tests, NULL, NULL);
