@@ -10,6 +10,7 @@ packages="
   busybox-static
   hyperfine tmux util-linux iproute2 procps
   debhelper dpkg-dev fakeroot lintian git
+  bash-completion
 "
 
 if [ "$(id -u)" != 0 ]; then
