@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* alternate: times two commands run in turn, N rounds, so that both see
  * the same machine load; prints each median and the ratio B/A... as
  * "median_a_us median_b_us ratio".

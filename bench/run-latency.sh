@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # bench/run-latency: `lxcshim run --rm -- /bin/true` against raw
 # `lxc-start -F` with the same rendered config and rootfs, alternating in one
 # run, medians and the ratio.  Run from a build dir: make bench.

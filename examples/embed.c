@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* embed: run a command in a container through liblxcshim, watch the OOM fd
  * the start hook hands out, and print how it ended.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds lxcshim's built-in rootfs: Debian's static busybox with its
 # applets, a minimal /etc, and the mount points lxc needs.
 # usage: build-rootfs.sh DEST [BUSYBOX]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install everything lxcshim needs to build, run and test on Debian 12.
 # Idempotent: apt-get skips what is already installed.
 set -eu
@@ -8,6 +9,8 @@ packages="
   lxc lxc-dev libjson-c-dev libcap-dev libcmocka-dev
   busybox-static
   hyperfine tmux util-linux iproute2 procps
+  debhelper dpkg-dev fakeroot lintian git
+  bash-completion
 "
 
 if [ "$(id -u)" != 0 ]; then

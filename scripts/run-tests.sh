@@ -1,7 +1,9 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The whole test suite: unit and integration tests against real containers
 # (the embedding example and pkg-config included), once in a normal build
-# and once under AddressSanitizer + UBSan, then `make distcheck`.  Must run
+# and once under AddressSanitizer + UBSan, then `make distcheck` and the
+# Debian package test (tests/package.sh).  Must run
 # as root on a host with LXC (scripts/install-deps.sh).  Prints
 # "N passed, N failed" last.
 set -eu
@@ -10,12 +12,24 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# The README's set-up builds out of tree too, in build/, with the same
+# configure arguments: its build is reused here, never configured in place
+# (which `make distcheck` forbids).
+if [ -f config.status ]; then
+	echo "run-tests: the source tree is configured in place; run \"make distclean\" in it first" >&2
+	exit 1
+fi
 [ -x configure ] || autoreconf -fi
 
 build () { # DIR CONFIGURE-ARGS...
 	dir=$1; shift
 	mkdir -p "$dir"
-	(cd "$dir" && { [ -f Makefile ] || "$top/configure" "$@" >/dev/null; } && make -s -j"$jobs")
+	# Reconfigure a build dir that was configured with other arguments.
+	want=$(for a in "$@"; do printf "'%s' " "$a"; done)
+	(cd "$dir" && {
+		{ [ -f Makefile ] && [ "$(./config.status --config) " = "$want" ]; } ||
+			"$top/configure" "$@" >/dev/null
+	} && make -s -j"$jobs")
 }
 
 status=0
@@ -23,11 +37,11 @@ check () { # DIR
 	(cd "$1" && make -s -j"$jobs" check) || status=1
 }
 
-build build
+build build --sysconfdir=/etc
 check build
 # LeakSanitizer needs ptrace-free operation; liblxc's own allocations that
 # live until exit are not ours to fix, so only our code is instrumented.
-build build-asan --enable-sanitizers
+build build-asan --sysconfdir=/etc --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 check build-asan
 
 pass=0 fail=0
@@ -37,6 +51,17 @@ if (cd build && make -s distcheck > distcheck.log 2>&1); then
 else
 	fail=$((fail + 1))
 	tail -n 40 build/distcheck.log
+fi
+# The Debian package: built from a clean export, installed, used, purged.
+# Run once here (not in both builds): it installs into the system.
+sh tests/package.sh > build/package.log 2>&1 || status=1
+p=$(grep -c '^ok ' build/package.log || true)
+f=$(grep -c '^not ok ' build/package.log || true)
+pass=$((pass + p))
+fail=$((fail + f))
+if [ "$f" != 0 ] || ! grep -q '^1\.\.[0-9]' build/package.log; then
+	[ "$f" != 0 ] || fail=$((fail + 1))
+	cat build/package.log
 fi
 for log in build/test-suite.log build-asan/test-suite.log; do
 	[ -f "$log" ] || { fail=$((fail + 1)); continue; }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The capability set a container keeps: Docker's default 14, adjusted by
  * --cap-add/--cap-drop.  Names are validated and enumerated with libcap. */
 #ifndef LXCSHIM_CAPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Cgroup paths of a process, read from /proc/PID/cgroup (never computed:
  * lxc picks suffixed names when a name is taken), and their cleanup. */
 #ifndef LXCSHIM_CGROUP_H

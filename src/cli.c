@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim(1): a thin door onto liblxcshim.  Flags map one to one onto spec
  * keys; this file holds no container logic.  It is the one place that
  * prints errors. */
@@ -55,77 +56,202 @@ die_err (int code, lxcshim_error_t *err)
 	die (code, "%s", (*err)->msg);
 }
 
-static void
-usage (FILE *out)
-{
-	fputs ("usage: lxcshim [--config FILE] [--root DIR] [--lxcpath DIR] [--log-level error|warn|info|debug]\n"
-	       "               COMMAND ...\n"
-	       "\n"
-	       "commands:\n"
-	       "  run [options] [--] CMD [ARG...]   run CMD in a new container, exit with its status\n"
-	       "  logs [-f] ID                     output of a detached container\n"
-	       "  exec [-i] [-e K=V] [-u U[:G]] [-w DIR] ID CMD [ARG...]\n"
-	       "                                   run CMD in a running container\n"
-	       "  state ID                         the container's state.json\n"
-	       "  list [--json]                    all containers: ID STATUS PID CREATED COMMAND\n"
-	       "  kill ID [SIGNAL]                 signal the workload (default TERM)\n"
-	       "  stop [-t SEC] ID                 TERM, then KILL after SEC (default 10)\n"
-	       "  pause ID, resume ID              freeze and thaw the container\n"
-	       "  ps ID [--json]                   the container's processes\n"
-	       "  stats ID [--json]                memory, cpu and pids usage\n"
-	       "  delete [-f] ID                   remove a stopped container (-f: kill it first)\n"
-	       "  version                          lxcshim and liblxc versions\n"
-	       "\n"
-	       "See lxcshim(1) for the run options.\n",
-	       out);
-}
-
-/* run's flags: each long name is a spec key unless marked local. */
-enum { OPT_SPEC = 1000, OPT_HELP, OPT_SIG_PROXY };
-
-static const struct option run_options[] = {
-	{ "name", required_argument, NULL, 0 },
-	{ "rootfs", required_argument, NULL, 0 },
-	{ "rootfs-overlay", no_argument, NULL, 0 },
-	{ "env", required_argument, NULL, 'e' },
-	{ "env-file", required_argument, NULL, 0 },
-	{ "user", required_argument, NULL, 'u' },
-	{ "workdir", required_argument, NULL, 'w' },
-	{ "hostname", required_argument, NULL, 0 },
-	{ "memory", required_argument, NULL, 'm' },
-	{ "memory-swap", required_argument, NULL, 0 },
-	{ "cpu-shares", required_argument, NULL, 0 },
-	{ "cpus", required_argument, NULL, 0 },
-	{ "cpuset-cpus", required_argument, NULL, 0 },
-	{ "pids-limit", required_argument, NULL, 0 },
-	{ "volume", required_argument, NULL, 'v' },
-	{ "device", required_argument, NULL, 0 },
-	{ "net", required_argument, NULL, 0 },
-	{ "ipc", required_argument, NULL, 0 },
-	{ "cap-add", required_argument, NULL, 0 },
-	{ "cap-drop", required_argument, NULL, 0 },
-	{ "privileged", no_argument, NULL, 0 },
-	{ "tty", no_argument, NULL, 't' },
-	{ "interactive", no_argument, NULL, 'i' },
-	{ "detach", no_argument, NULL, 'd' },
-	{ "rm", no_argument, NULL, 0 },
-	{ "dry-run", no_argument, NULL, 0 },
-	{ "start-timeout", required_argument, NULL, 0 },
-	{ "template", required_argument, NULL, 0 },
-	{ "lxc-include", required_argument, NULL, 0 },
-	{ "spec", required_argument, NULL, OPT_SPEC },
-	{ "sig-proxy", required_argument, NULL, OPT_SIG_PROXY },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
+/* The CLI's one table: each command with its flags.  It drives getopt,
+ * --help (and so the bash completion, which reads --help) and the test
+ * that keeps lxcshim(1) in step (tests/integration/cli-man.sh). */
+struct flag {
+	const char *name; /* long name; for run also the spec key, unless local */
+	int letter;       /* short option, or 0 */
+	const char *arg;  /* the argument's name; NULL: takes none */
+	const char *help;
 };
 
-static const char *
-long_name_of_short (int c)
+struct command;
+typedef int (*command_fn) (struct globals *g, const struct command *cmd, int argc, char **argv);
+
+struct command {
+	const char *name;
+	const char *usage; /* after "lxcshim " */
+	const char *summary;
+	const struct flag *flags; /* NULL-terminated; --help is implied */
+	bool in_order;            /* options only before the first argument */
+	command_fn fn;
+};
+
+#define END_FLAGS { NULL, 0, NULL, NULL }
+
+static const struct flag global_flags[] = {
+	{ "config", 0, "FILE", "site defaults from FILE (\"\": none) instead of " SYSCONFDIR "/lxcshim/lxcshim.conf" },
+	{ "root", 0, "DIR", "the state root (default /run/lxcshim)" },
+	{ "lxcpath", 0, "DIR", "the LXC path (default: the host's lxc.lxcpath)" },
+	{ "log-level", 0, "LEVEL", "lxc's log level: error, warn, info or debug (default error)" },
+	{ "help", 'h', NULL, "print this help and exit" },
+	{ "version", 0, NULL, "print the versions and exit (as the version command)" },
+	END_FLAGS,
+};
+
+static const struct flag run_flags[] = {
+	{ "name", 0, "ID", "the container's name (default: 12 random hex digits)" },
+	{ "rootfs", 0, "DIR", "the root file system (default: the built-in busybox one)" },
+	{ "rootfs-overlay", 0, NULL, "give --rootfs DIR the default rootfs's overlay: DIR is never written" },
+	{ "env", 'e', "K=V", "set an environment variable; K alone passes ours (repeatable)" },
+	{ "env-file", 0, "FILE", "read K=V lines from FILE (repeatable)" },
+	{ "user", 'u', "USER[:GROUP]", "run as USER, resolved in the container" },
+	{ "workdir", 'w', "DIR", "the working directory (default /)" },
+	{ "hostname", 0, "NAME", "the container's hostname (default: its name)" },
+	{ "memory", 'm', "SIZE", "memory limit, e.g. 64m" },
+	{ "memory-swap", 0, "SIZE", "memory plus swap limit (-1: unlimited swap)" },
+	{ "cpu-shares", 0, "N", "relative cpu weight" },
+	{ "cpus", 0, "X", "cpu quota in cpus, e.g. 1.5" },
+	{ "cpuset-cpus", 0, "LIST", "the cpus it may use, e.g. 0-2,4" },
+	{ "pids-limit", 0, "N", "the most processes (0 or -1: unlimited)" },
+	{ "volume", 'v', "SRC:DST[:ro|rw]", "bind-mount SRC at DST (repeatable)" },
+	{ "device", 0, "PATH", "not supported yet: refused" },
+	{ "net", 0, "none|host", "the network (default none)" },
+	{ "ipc", 0, "MODE", "not supported yet: refused" },
+	{ "cap-add", 0, "CAP", "add a capability (repeatable)" },
+	{ "cap-drop", 0, "CAP", "drop a capability, ALL for all (repeatable)" },
+	{ "privileged", 0, NULL, "every capability, all devices, rw /proc and /sys" },
+	{ "tty", 't', NULL, "give the workload a terminal (at /dev/console)" },
+	{ "interactive", 'i', NULL, "connect our stdin to the workload" },
+	{ "detach", 'd', NULL, "run in the background, print the id once running" },
+	{ "rm", 0, NULL, "remove the container's directory when it exits" },
+	{ "dry-run", 0, NULL, "print the lxc config and the lxc-start argv, run nothing" },
+	{ "start-timeout", 0, "SEC", "give up when not running after SEC (default 10)" },
+	{ "template", 0, "FILE", "render the lxc config from FILE" },
+	{ "lxc-include", 0, "FILE", "add lxc.include = FILE to the config (repeatable)" },
+	{ "spec", 0, "FILE", "settings from a JSON object keyed by these long names" },
+	{ "sig-proxy", 0, "BOOL", "forward signals to the workload (default true)" },
+	END_FLAGS,
+};
+
+static const struct flag exec_flags[] = {
+	{ "tty", 't', NULL, "give CMD a terminal made inside the container" },
+	{ "interactive", 'i', NULL, "connect our stdin to CMD" },
+	{ "env", 'e', "K=V", "set an environment variable; K alone passes ours (repeatable)" },
+	{ "user", 'u', "USER[:GROUP]", "run as USER, resolved in the container" },
+	{ "workdir", 'w', "DIR", "the working directory (default /)" },
+	END_FLAGS,
+};
+
+static const struct flag json_flags[] = {
+	{ "json", 0, NULL, "print JSON" },
+	END_FLAGS,
+};
+
+static const struct flag stop_flags[] = {
+	{ "timeout", 't', "SEC", "seconds between TERM and KILL (default 10)" },
+	{ "time", 0, "SEC", "the same as --timeout" },
+	END_FLAGS,
+};
+
+static const struct flag delete_flags[] = {
+	{ "force", 'f', NULL, "kill a running container first" },
+	END_FLAGS,
+};
+
+static const struct flag logs_flags[] = {
+	{ "follow", 'f', NULL, "keep copying until the container's init exits" },
+	END_FLAGS,
+};
+
+static const struct flag no_flags[] = {
+	END_FLAGS,
+};
+
+
+static void
+print_flags (FILE *out, const struct flag *flags, bool with_help)
 {
-	for (const struct option *o = run_options; o->name; o++)
-		if (o->val == c)
-			return o->name;
-	return NULL;
+	for (const struct flag *f = flags; f->name; f++) {
+		char head[64];
+
+		if (f->letter)
+			snprintf (head, sizeof head, "-%c, --%s%s%s", f->letter, f->name, f->arg ? " " : "",
+			          f->arg ? f->arg : "");
+		else
+			snprintf (head, sizeof head, "    --%s%s%s", f->name, f->arg ? " " : "", f->arg ? f->arg : "");
+		fprintf (out, "  %-32s %s\n", head, f->help);
+	}
+	if (with_help)
+		fprintf (out, "  %-32s %s\n", "    --help", "print this help and exit");
+}
+
+static void
+command_help (FILE *out, const struct command *cmd)
+{
+	fprintf (out, "usage: lxcshim %s\n%s\noptions:\n", cmd->usage, cmd->summary);
+	print_flags (out, cmd->flags, true);
+}
+
+static void usage (FILE *out);
+
+/* getopt's value for the flag at index I: its letter, or 256 + I. */
+#define OPT_HELP 1
+static int
+flag_value (const struct flag *flags, size_t i)
+{
+	return flags[i].letter ? flags[i].letter : 256 + (int) i;
+}
+
+typedef bool (*flag_handler) (const struct flag *f, const char *arg, void *data);
+
+/* Parses CMD's flags with getopt from its table, calling ON_FLAG for each;
+ * --help prints CMD's help and exits 0; anything else wrong exits CODE
+ * with one line.  Returns the index of the first argument. */
+static int
+parse_flags (const struct command *cmd, int code, int argc, char **argv, flag_handler on_flag, void *data)
+{
+	struct option longopts[64];
+	char shortopts[64];
+	size_t n = 0, ns = 0;
+	int c;
+
+	/* "+": stop at the first argument (what follows is a command's). */
+	if (cmd->in_order)
+		shortopts[ns++] = '+';
+	for (size_t i = 0; cmd->flags[i].name && n < ARRAY_SIZE (longopts) - 2; i++) {
+		const struct flag *f = &cmd->flags[i];
+
+		longopts[n++] = (struct option) { f->name, f->arg ? required_argument : no_argument, NULL,
+			                          flag_value (cmd->flags, i) };
+		if (f->letter && ns < sizeof shortopts - 3) {
+			shortopts[ns++] = (char) f->letter;
+			if (f->arg)
+				shortopts[ns++] = ':';
+		}
+	}
+	longopts[n++] = (struct option) { "help", no_argument, NULL, OPT_HELP };
+	longopts[n] = (struct option) { NULL, 0, NULL, 0 };
+	shortopts[ns] = '\0';
+
+	optind = 0; /* 0: getopt re-reads the ordering ("+" or not) */
+	opterr = 0;
+	while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct flag *f = NULL;
+
+		if (c == OPT_HELP) {
+			command_help (stdout, cmd);
+			exit (0);
+		}
+		for (size_t i = 0; cmd->flags[i].name && f == NULL; i++)
+			if (flag_value (cmd->flags, i) == c)
+				f = &cmd->flags[i];
+		if (f == NULL)
+			die (code, "invalid option \"%s\": usage: lxcshim %s", argv[optind - 1], cmd->usage);
+		if (!on_flag (f, optarg, data))
+			die (code, "usage: lxcshim %s", cmd->usage);
+	}
+	return optind;
+}
+
+/* Checks that there are npos_min..npos_max arguments from I on. */
+static int
+check_args (const struct command *cmd, int code, int argc, int i, int npos_min, int npos_max)
+{
+	if (argc - i < npos_min || argc - i > npos_max)
+		die (code, "usage: lxcshim %s", cmd->usage);
+	return i;
 }
 
 /* A signalfd for docker's sig-proxy: these reach the workload; SIGWINCH
@@ -193,64 +319,67 @@ make_raw (int fd)
 	}
 }
 
+/* run's flags go to the spec by their long names, after any --spec
+ * document; --spec and --sig-proxy are run's own. */
+struct run_flags {
+	const char **keys, **values;
+	size_t n;
+	const char *spec_file;
+	bool sig_proxy;
+};
+
+static bool
+run_flag (const struct flag *f, const char *arg, void *data)
+{
+	struct run_flags *r = data;
+
+	if (streq (f->name, "spec")) {
+		r->spec_file = arg;
+	} else if (streq (f->name, "sig-proxy")) {
+		if (!streq (arg, "true") && !streq (arg, "false"))
+			die (EXIT_LXCSHIM, "invalid --sig-proxy \"%s\": expected true or false", arg);
+		r->sig_proxy = streq (arg, "true");
+	} else {
+		r->keys[r->n] = f->name;
+		r->values[r->n++] = arg;
+	}
+	return true;
+}
+
 static int
-cmd_run (struct globals *g, int argc, char **argv)
+cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver = NULL;
 	lxcshim_spec_t *spec;
 	struct lxcshim_run_options opts = { .stdio = { 0, 1, 2 }, .signal_fd = -1 };
 	struct lxcshim_exit exit_info;
-	const char *spec_file = NULL, **keys, **values;
-	size_t n = 0;
-	int c, idx;
-	bool dry_run = false, tty = false, interactive = false, detach = false, sig_proxy = true;
+	struct run_flags r = { .sig_proxy = true };
+	int optind_end;
+	bool dry_run = false, tty = false, interactive = false, detach = false, sig_proxy;
 
-	keys = calloc (argc, sizeof (char *));
-	values = calloc (argc, sizeof (char *));
-	if (keys == NULL || values == NULL)
+	r.keys = calloc (argc, sizeof (char *));
+	r.values = calloc (argc, sizeof (char *));
+	if (r.keys == NULL || r.values == NULL)
 		die (EXIT_LXCSHIM, "out of memory");
-	optind = 1;
-	while ((c = getopt_long (argc, argv, "+e:u:w:m:v:tid", run_options, &idx)) != -1) {
-		switch (c) {
-		case OPT_SPEC:
-			spec_file = optarg;
-			continue;
-		case OPT_SIG_PROXY:
-			if (!streq (optarg, "true") && !streq (optarg, "false"))
-				die (EXIT_LXCSHIM, "invalid --sig-proxy \"%s\": expected true or false", optarg);
-			sig_proxy = streq (optarg, "true");
-			continue;
-		case OPT_HELP:
-			usage (stdout);
-			return 0;
-		case '?':
-			exit (EXIT_LXCSHIM);
-		case 0:
-			keys[n] = run_options[idx].name;
-			break;
-		default:
-			keys[n] = long_name_of_short (c);
-			break;
-		}
-		values[n++] = optarg;
-	}
+	optind_end = parse_flags (cmd, EXIT_LXCSHIM, argc, argv, run_flag, &r);
+	sig_proxy = r.sig_proxy;
 
 	spec = lxcshim_spec_new ();
-	if (spec_file && lxcshim_spec_load_json (spec, spec_file, &err) < 0)
+	if (r.spec_file && lxcshim_spec_load_json (spec, r.spec_file, &err) < 0)
 		die_err (EXIT_LXCSHIM, &err);
 	/* Flags after the document: they override it. */
-	for (size_t i = 0; i < n; i++)
-		if (lxcshim_spec_set (spec, keys[i], values[i], &err) < 0)
+	for (size_t i = 0; i < r.n; i++)
+		if (lxcshim_spec_set (spec, r.keys[i], r.values[i], &err) < 0)
 			die_err (EXIT_LXCSHIM, &err);
 	/* From the spec, not the flags: a --spec document may set them too. */
 	dry_run = lxcshim_spec_get_bool (spec, "dry-run");
 	tty = lxcshim_spec_get_bool (spec, "tty");
 	interactive = lxcshim_spec_get_bool (spec, "interactive");
 	detach = lxcshim_spec_get_bool (spec, "detach");
-	free (keys);
-	free (values);
-	if (optind < argc && lxcshim_spec_set_command (spec, argv + optind, &err) < 0)
+	free (r.keys);
+	free (r.values);
+	if (optind_end < argc && lxcshim_spec_set_command (spec, argv + optind_end, &err) < 0)
 		die_err (EXIT_LXCSHIM, &err);
 
 	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0)
@@ -282,36 +411,29 @@ cmd_run (struct globals *g, int argc, char **argv)
 	return exit_info.exit_code;
 }
 
+static bool set_flag (const struct flag *f, const char *arg, void *data);
+
 static int
-cmd_logs (struct globals *g, int argc, char **argv)
+cmd_logs (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver = NULL;
-	bool follow = false;
-	int c;
+	int follow = 0;
+	int i = check_args (cmd, 1, argc, parse_flags (cmd, 1, argc, argv, set_flag, &follow), 1, 1);
 
-	optind = 1;
-	while ((c = getopt_long (argc, argv, "+f", options, NULL)) != -1) {
-		if (c != 'f')
-			exit (1);
-		follow = true;
-	}
-	if (optind + 1 != argc)
-		die (1, "usage: lxcshim logs [-f] ID");
 	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0 ||
-	    lxcshim_logs (driver, argv[optind], follow, STDOUT_FILENO, STDERR_FILENO, &err) < 0)
+	    lxcshim_logs (driver, argv[i], follow != 0, STDOUT_FILENO, STDERR_FILENO, &err) < 0)
 		die_err (1, &err);
 	lxcshim_driver_free (driver);
 	return 0;
 }
 
+static bool no_opt (const struct flag *f, const char *arg, void *data);
+
 static int
-cmd_version (struct globals *g, int argc, char **argv)
+cmd_version (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
+	check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, no_opt, NULL), 0, 0);
 	printf ("lxcshim %s\nliblxc %s\n", PACKAGE_VERSION, lxc_get_version ());
 	return 0;
 }
@@ -329,46 +451,27 @@ open_driver (struct globals *g, int code)
 	return driver;
 }
 
-/* Parses the options (on_opt handles each), then checks that there are
- * npos_min..npos_max positional arguments.  Returns the index of the
- * first one. */
-static int
-parse_id_args (int argc, char **argv, const char *shortopts, const struct option *longopts, const char *usage_line,
-               bool (*on_opt) (int c, const char *arg, void *data), void *data, int npos_min, int npos_max)
-{
-	int c;
-
-	optind = 0; /* 0: getopt re-reads the ordering ("+" or not) */
-	opterr = 0;
-	while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			die (1, "invalid option \"%s\": usage: lxcshim %s", argv[optind - 1],
-			     usage_line);
-		if (!on_opt (c, optarg, data))
-			die (1, "usage: lxcshim %s", usage_line);
-	}
-	if (argc - optind < npos_min || argc - optind > npos_max)
-		die (1, "usage: lxcshim %s", usage_line);
-	return optind;
-}
-
+/* For a command whose one flag is a switch. */
 static bool
-set_flag (int c, const char *arg, void *data)
+set_flag (const struct flag *f, const char *arg, void *data)
 {
-	*(int *) data = c;
+	*(int *) data = 1;
 	return true;
 }
 
 static bool
-no_opt (int c, const char *arg, void *data)
+no_opt (const struct flag *f, const char *arg, void *data)
 {
 	return false;
 }
 
-static const struct option json_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
-};
+/* parse_flags, then check_args; lifecycle commands exit 1 on bad input. */
+static int
+parse_id_args (const struct command *cmd, int argc, char **argv, flag_handler on_flag, void *data, int npos_min,
+               int npos_max)
+{
+	return check_args (cmd, 1, argc, parse_flags (cmd, 1, argc, argv, on_flag, data), npos_min, npos_max);
+}
 
 /* A JSON string literal for S. */
 static void
@@ -388,12 +491,12 @@ print_json_string (const char *s)
 }
 
 static int
-cmd_state (struct globals *g, int argc, char **argv)
+cmd_state (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	char *json, *warning;
-	int i = parse_id_args (argc, argv, "+", NULL, "state ID", no_opt, NULL, 1, 1);
+	int i = parse_id_args (cmd, argc, argv, no_opt, NULL, 1, 1);
 
 	driver = open_driver (g, 1);
 	if (lxcshim_state_with_warning (driver, argv[i], &json, &warning, &err) < 0)
@@ -408,7 +511,7 @@ cmd_state (struct globals *g, int argc, char **argv)
 }
 
 static int
-cmd_list (struct globals *g, int argc, char **argv)
+cmd_list (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
@@ -416,7 +519,7 @@ cmd_list (struct globals *g, int argc, char **argv)
 	size_t n;
 	int json = 0, idw = 2;
 
-	parse_id_args (argc, argv, "", json_options, "list [--json]", set_flag, &json, 0, 0);
+	parse_id_args (cmd, argc, argv, set_flag, &json, 0, 0);
 	driver = open_driver (g, 1);
 	if (lxcshim_list (driver, &list, &n, &err) < 0)
 		die_err (1, &err);
@@ -448,12 +551,12 @@ cmd_list (struct globals *g, int argc, char **argv)
 }
 
 static int
-cmd_kill (struct globals *g, int argc, char **argv)
+cmd_kill (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	int sig = SIGTERM;
-	int i = parse_id_args (argc, argv, "+", NULL, "kill ID [SIGNAL]", no_opt, NULL, 1, 2);
+	int i = parse_id_args (cmd, argc, argv, no_opt, NULL, 1, 2);
 
 	if (i + 1 < argc && lxcshim_parse_signal (argv[i + 1], &sig, &err) < 0)
 		die_err (1, &err);
@@ -465,13 +568,11 @@ cmd_kill (struct globals *g, int argc, char **argv)
 }
 
 static bool
-stop_opt (int c, const char *arg, void *data)
+stop_opt (const struct flag *f, const char *arg, void *data)
 {
 	char *end;
 	unsigned long v;
 
-	if (c != 't')
-		return false;
 	errno = 0;
 	v = strtoul (arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || *end || errno || v > 86400)
@@ -481,17 +582,12 @@ stop_opt (int c, const char *arg, void *data)
 }
 
 static int
-cmd_stop (struct globals *g, int argc, char **argv)
+cmd_stop (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "time", required_argument, NULL, 't' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	unsigned timeout = 10;
-	int i = parse_id_args (argc, argv, "t:", options, "stop [-t SEC] ID", stop_opt, &timeout, 1, 1);
+	int i = parse_id_args (cmd, argc, argv, stop_opt, &timeout, 1, 1);
 
 	driver = open_driver (g, 1);
 	if (lxcshim_stop (driver, argv[i], timeout, &err) < 0)
@@ -501,11 +597,11 @@ cmd_stop (struct globals *g, int argc, char **argv)
 }
 
 static int
-pause_resume (struct globals *g, int argc, char **argv, bool pause)
+pause_resume (struct globals *g, const struct command *cmd, int argc, char **argv, bool pause)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
-	int i = parse_id_args (argc, argv, "+", NULL, pause ? "pause ID" : "resume ID", no_opt, NULL, 1, 1);
+	int i = parse_id_args (cmd, argc, argv, no_opt, NULL, 1, 1);
 	int ret;
 
 	driver = open_driver (g, 1);
@@ -517,27 +613,27 @@ pause_resume (struct globals *g, int argc, char **argv, bool pause)
 }
 
 static int
-cmd_pause (struct globals *g, int argc, char **argv)
+cmd_pause (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
-	return pause_resume (g, argc, argv, true);
+	return pause_resume (g, cmd, argc, argv, true);
 }
 
 static int
-cmd_resume (struct globals *g, int argc, char **argv)
+cmd_resume (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
-	return pause_resume (g, argc, argv, false);
+	return pause_resume (g, cmd, argc, argv, false);
 }
 
 /* ps ID: "PID NSPID COMMAND" table; --json: [{"pid", "ns_pid", "command"}]. */
 static int
-cmd_ps (struct globals *g, int argc, char **argv)
+cmd_ps (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	struct lxcshim_process *procs;
 	size_t n;
 	int json = 0;
-	int i = parse_id_args (argc, argv, "", json_options, "ps ID [--json]", set_flag, &json, 1, 1);
+	int i = parse_id_args (cmd, argc, argv, set_flag, &json, 1, 1);
 
 	driver = open_driver (g, 1);
 	if (lxcshim_pids (driver, argv[i], &procs, &n, &err) < 0)
@@ -579,13 +675,13 @@ print_limit (const char *key, uint64_t v)
  *     "pids": { "current": N, "limit": N|null } }
  * bytes B, nanoseconds NS; null means no limit. */
 static int
-cmd_stats (struct globals *g, int argc, char **argv)
+cmd_stats (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	struct lxcshim_stats st;
 	int json = 0;
-	int i = parse_id_args (argc, argv, "", json_options, "stats ID [--json]", set_flag, &json, 1, 1);
+	int i = parse_id_args (cmd, argc, argv, set_flag, &json, 1, 1);
 
 	driver = open_driver (g, 1);
 	if (lxcshim_stats (driver, argv[i], &st, &err) < 0)
@@ -621,16 +717,12 @@ cmd_stats (struct globals *g, int argc, char **argv)
 }
 
 static int
-cmd_delete (struct globals *g, int argc, char **argv)
+cmd_delete (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	int force = 0;
-	int i = parse_id_args (argc, argv, "f", options, "delete [-f] ID", set_flag, &force, 1, 1);
+	int i = parse_id_args (cmd, argc, argv, set_flag, &force, 1, 1);
 
 	driver = open_driver (g, 1);
 	if (lxcshim_delete (driver, argv[i], force != 0, &err) < 0)
@@ -639,64 +731,70 @@ cmd_delete (struct globals *g, int argc, char **argv)
 	return 0;
 }
 
-static int
-cmd_exec (struct globals *g, int argc, char **argv)
+struct exec_flags {
+	struct lxcshim_exec_options *o;
+	char **env;
+	size_t nenv;
+};
+
+static bool
+exec_flag (const struct flag *f, const char *arg, void *data)
 {
-	static const struct option options[] = {
-		{ "tty", no_argument, NULL, 't' },
-		{ "interactive", no_argument, NULL, 'i' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage_line = "exec [-t] [-i] [-e K=V]... [-u USER[:GROUP]] [-w DIR] ID CMD [ARG...]";
+	struct exec_flags *x = data;
+
+	switch (f->letter) {
+	case 't':
+		x->o->tty = true;
+		break;
+	case 'i':
+		x->o->stdio.in = STDIN_FILENO;
+		break;
+	case 'e':
+		x->env[x->nenv++] = (char *) arg;
+		break;
+	case 'u':
+		x->o->user = arg;
+		break;
+	case 'w':
+		x->o->workdir = arg;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static int
+cmd_exec (struct globals *g, const struct command *cmd, int argc, char **argv)
+{
 	struct lxcshim_exec_options o = { .stdio = { -1, 1, 2 }, .signal_fd = -1 };
+	struct exec_flags x = { .o = &o };
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	struct lxcshim_exit exit_info;
 	char **env;
-	size_t nenv = 0;
-	int c;
+	int i;
 
-	env = calloc (argc + 1, sizeof (char *));
+	env = x.env = calloc (argc + 1, sizeof (char *));
 	if (env == NULL)
 		die (EXIT_LXCSHIM, "out of memory");
-	optind = 0;
-	opterr = 0;
-	/* '+': the command's own options come after ID. */
-	while ((c = getopt_long (argc, argv, "+tie:u:w:", options, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			o.tty = true;
-			break;
-		case 'i':
-			o.stdio.in = STDIN_FILENO;
-			break;
-		case 'e':
-			env[nenv++] = optarg;
-			break;
-		case 'u':
-			o.user = optarg;
-			break;
-		case 'w':
-			o.workdir = optarg;
-			break;
-		default:
-			die (EXIT_LXCSHIM, "invalid option \"%s\": usage: lxcshim %s",
-			     argv[optind - 1], usage_line);
-		}
+	/* In order: the command's own options come after ID. */
+	i = parse_flags (cmd, EXIT_LXCSHIM, argc, argv, exec_flag, &x);
+	/* ID -- CMD: "--" ends the options as for run, lxc-attach and runc
+	 * exec; a second "--" is the command's. */
+	if (argc - i >= 2 && streq (argv[i + 1], "--")) {
+		argv[i + 1] = argv[i];
+		i++;
 	}
-	if (argc - optind < 2)
-		die (EXIT_LXCSHIM, "usage: lxcshim %s", usage_line);
+	check_args (cmd, EXIT_LXCSHIM, argc, i, 2, argc);
 	o.env = env;
-	o.argv = argv + optind + 1;
+	o.argv = argv + i + 1;
 
 	o.signal_fd = proxy_signals (true, o.tty);
 	driver = open_driver (g, EXIT_LXCSHIM);
 	if (o.tty && o.stdio.in >= 0)
 		make_raw (o.stdio.in);
-	if (lxcshim_exec (driver, argv[optind], &o, &exit_info, &err) < 0) {
+	if (lxcshim_exec (driver, argv[i], &o, &exit_info, &err) < 0) {
 		restore_terminal ();
 		die_err (EXIT_LXCSHIM, &err);
 	}
@@ -709,77 +807,96 @@ cmd_exec (struct globals *g, int argc, char **argv)
 	return exit_info.exit_code;
 }
 
-static const struct {
-	const char *name;
-	int (*fn) (struct globals *g, int argc, char **argv);
-} commands[] = {
-	{ "run", cmd_run },
-	{ "logs", cmd_logs },
-	{ "version", cmd_version },
-	{ "exec", cmd_exec },
-	{ "state", cmd_state },
-	{ "list", cmd_list },
-	{ "kill", cmd_kill },
-	{ "stop", cmd_stop },
-	{ "pause", cmd_pause },
-	{ "resume", cmd_resume },
-	{ "ps", cmd_ps },
-	{ "stats", cmd_stats },
-	{ "delete", cmd_delete },
+static const struct command commands[] = {
+	{ "run", "run [OPTIONS] [--] CMD [ARG...]", "Run CMD in a new container; exit with its status.", run_flags, true,
+	  cmd_run },
+	{ "exec", "exec [-t] [-i] [-e K=V]... [-u USER[:GROUP]] [-w DIR] ID [--] CMD [ARG...]",
+	  "Run CMD in the running container ID; exit with its status.", exec_flags, true, cmd_exec },
+	{ "state", "state ID", "Print the container's state.json, corrected to the truth.", no_flags, true, cmd_state },
+	{ "list", "list [--json]", "List the containers: ID STATUS PID CREATED COMMAND.", json_flags, false, cmd_list },
+	{ "kill", "kill ID [SIGNAL]", "Send SIGNAL (default TERM) to the workload.", no_flags, true, cmd_kill },
+	{ "stop", "stop [-t SEC] ID", "Send TERM, then KILL after SEC seconds; return once stopped.", stop_flags, false,
+	  cmd_stop },
+	{ "pause", "pause ID", "Freeze every process of the container.", no_flags, true, cmd_pause },
+	{ "resume", "resume ID", "Thaw a paused container.", no_flags, true, cmd_resume },
+	{ "ps", "ps ID [--json]", "List the container's processes: PID NSPID COMMAND.", json_flags, false, cmd_ps },
+	{ "stats", "stats ID [--json]", "Print memory, cpu and pids usage.", json_flags, false, cmd_stats },
+	{ "delete", "delete [-f] ID", "Remove a stopped container's files (-f: kill it first).", delete_flags, false,
+	  cmd_delete },
+	{ "logs", "logs [-f] ID", "Copy the output of a detached container.", logs_flags, false, cmd_logs },
+	{ "version", "version", "Print the lxcshim and liblxc versions.", no_flags, true, cmd_version },
 };
+static const size_t n_commands = ARRAY_SIZE (commands);
+
+static const struct command global_command = {
+	"lxcshim", "[--config FILE] [--root DIR] [--lxcpath DIR] [--log-level LEVEL] COMMAND [ARG...]", "",
+	global_flags, true, NULL,
+};
+
+/* Everything: the global options, then every command with its flags. */
+static void
+usage (FILE *out)
+{
+	fputs ("usage: lxcshim [--config FILE] [--root DIR] [--lxcpath DIR] [--log-level LEVEL] COMMAND [ARG...]\n"
+	       "global options:\n",
+	       out);
+	print_flags (out, global_flags, false);
+	fputs ("commands:\n", out);
+	for (size_t i = 0; i < n_commands; i++) {
+		fputc ('\n', out);
+		command_help (out, &commands[i]);
+	}
+	fputs ("\nSee lxcshim(1).\n", out);
+}
+
+static bool
+global_flag (const struct flag *f, const char *arg, void *data)
+{
+	struct globals *g = data;
+	char *version_argv[] = { (char *) "version", NULL };
+
+	if (streq (f->name, "root"))
+		g->opts.root = arg;
+	else if (streq (f->name, "lxcpath"))
+		g->opts.lxcpath = arg;
+	else if (streq (f->name, "log-level"))
+		g->opts.log_level = arg;
+	else if (streq (f->name, "config"))
+		g->opts.config_file = arg;
+	else if (streq (f->name, "help")) {
+		usage (stdout);
+		exit (0);
+	} else if (streq (f->name, "version")) {
+		for (size_t i = 0; i < n_commands; i++)
+			if (commands[i].fn == cmd_version)
+				exit (cmd_version (g, &commands[i], 1, version_argv));
+	} else {
+		return false;
+	}
+	return true;
+}
 
 int
 main (int argc, char **argv)
 {
-	static const struct option global_options[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "lxcpath", required_argument, NULL, 'P' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct globals g = { 0 };
-	int c;
+	int i;
 
 	/* A closed 0-2 would be taken by our own fds and leak into containers. */
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl (fd, F_GETFD) < 0 && open ("/dev/null", O_RDWR) != fd)
 			return EXIT_LXCSHIM;
 
-	/* Developer knobs: run an uninstalled build (see tests/env.sh). */
+	/* Developer knobs: run an uninstalled build (make check sets them). */
 	g.opts.init_path = getenv ("LXCSHIM_INIT");
 	g.opts.template_path = getenv ("LXCSHIM_TEMPLATE");
 	g.opts.rootfs = getenv ("LXCSHIM_ROOTFS");
 
-	while ((c = getopt_long (argc, argv, "+h", global_options, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			g.opts.root = optarg;
-			break;
-		case 'P':
-			g.opts.lxcpath = optarg;
-			break;
-		case 'l':
-			g.opts.log_level = optarg;
-			break;
-		case 'c':
-			g.opts.config_file = optarg;
-			break;
-		case 'h':
-			usage (stdout);
-			return 0;
-		default:
-			usage (stderr);
-			return EXIT_LXCSHIM;
-		}
-	}
-	if (optind >= argc) {
-		usage (stderr);
-		return EXIT_LXCSHIM;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE (commands); i++)
-		if (streq (argv[optind], commands[i].name))
-			return commands[i].fn (&g, argc - optind, argv + optind);
-	die (EXIT_LXCSHIM, "unknown command \"%s\": see lxcshim --help", argv[optind]);
+	i = parse_flags (&global_command, EXIT_LXCSHIM, argc, argv, global_flag, &g);
+	if (i >= argc)
+		die (EXIT_LXCSHIM, "usage: lxcshim %s (see lxcshim --help)", global_command.usage);
+	for (size_t k = 0; k < n_commands; k++)
+		if (streq (argv[i], commands[k].name))
+			return commands[k].fn (&g, &commands[k], argc - i, argv + i);
+	die (EXIT_LXCSHIM, "unknown command \"%s\": see lxcshim --help", argv[i]);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Running the workload's command the same way in lxcshim-init and in
  * lxcshim_exec: PATH search, and Docker's 126/127 convention. */
 #ifndef LXCSHIM_COMMAND_H

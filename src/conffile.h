@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* /etc/lxcshim/lxcshim.conf: site defaults in lxc.conf's own "key = value"
  * form.  Keys: root, lxcpath, rootfs, template, net, lxc-include
  * (repeatable).  Blank lines and lines starting with '#' are ignored. */

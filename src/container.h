@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* An existing container, as the lifecycle commands see it: its directory
  * under <root>/containers, its lock, and the truth about its state.
  *

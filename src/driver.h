@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The driver handle's internals: resolved settings and host facts,
  * computed once when the handle is made. */
 #ifndef LXCSHIM_DRIVER_H

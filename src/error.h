@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Error objects in the style of crun's libcrun_error_t: a function that
  * fails fills *err with an errno and a message and returns -1; each caller
  * may prefix context; only the outermost door (CLI) prints. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim_exec: another process in a running container, through liblxc's
  * attach API, with the container's environment (config.env), a user
  * resolved inside the container, and docker's exit statuses. */
@@ -11,12 +12,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "command.h"
 #include "container.h"
+#include "exec-pty.h"
 #include "spec.h"
 #include "terminal.h"
 #include "error.h"
@@ -38,7 +41,7 @@ extern char **environ;
 
 /* What the attached process reports before it gives up (the pipe is
  * close-on-exec: EOF means the exec went through). */
-enum exec_stage { STAGE_CHDIR = 1, STAGE_EXEC };
+enum exec_stage { STAGE_CHDIR = 1, STAGE_PTY, STAGE_EXEC };
 struct exec_report {
 	int stage;
 	int error;
@@ -48,8 +51,9 @@ struct exec_payload {
 	char *const *argv;
 	const char *workdir;
 	int report_fd;
-	bool tty;
-	int stdio[3]; /* installed by exec_function, see below */
+	int pty_sock;      /* exec -t: where the pty's master goes; else -1 */
+	struct winsize ws; /* exec -t: the pty's first size */
+	int stdio[3];      /* installed by exec_function, see below */
 };
 
 
@@ -82,12 +86,18 @@ exec_function (void *data)
 			report (p->report_fd, STAGE_EXEC, errno);
 			return 125;
 		}
+	/* The terminal is made here, in the container's devpts, after the
+	 * switch to the target user: it owns its slave, as on a login. */
+	if (p->pty_sock >= 0 && exec_pty_child (p->pty_sock, &p->ws) < 0) {
+		report (p->report_fd, STAGE_PTY, errno);
+		return 125;
+	}
 	/* Nothing of the caller's but stdio reaches the process. */
-	syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (p->tty) {
-		/* Its own session with the pty as controlling terminal. */
-		setsid ();
-		ioctl (STDIN_FILENO, TIOCSCTTY, 0);
+	if (syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		/* Kernels before 5.11. */
+		long max = sysconf (_SC_OPEN_MAX);
+		for (int fd = 3; fd < (max < 0 || max > 65536 ? 65536 : max); fd++)
+			fcntl (fd, F_SETFD, FD_CLOEXEC);
 	}
 	reset_signals ();
 	e = command_exec (p->argv);
@@ -191,6 +201,9 @@ build_env (const struct container *c, const struct lxcshim_exec_options *o, cons
 		_cleanup_free_ char *home = xasprintf ("HOME=%s", u->home);
 		env_set (&v, home);
 	}
+	/* As docker exec -t: -e TERM=... still wins. */
+	if (o->tty)
+		env_set (&v, "TERM=xterm");
 	b = (struct strvb) { .v = v, .n = strv_length (v), .cap = strv_length (v) + 1 };
 	for (size_t i = 0; o->env && o->env[i]; i++) {
 		char *full = env_resolve (o->env[i]);
@@ -219,19 +232,26 @@ check_options (const struct lxcshim_exec_options *o, lxcshim_error_t *err)
 }
 
 /* Waits for the attached process, forwarding what signal_fd delivers and,
- * with a terminal, relaying it to the caller's fds. */
+ * with a terminal, relaying its master to the caller's fds. */
 static int
-wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal *tty, int *status,
+wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal *tty, int out_fd, int *status,
                lxcshim_error_t *err)
 {
 	_cleanup_close_ int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
 	struct relay out = { .from = -1, .to = -1 }, in = { .from = -1, .to = -1 };
 
+	if (pidfd < 0) {
+		/* Linux < 5.3: no way to wait for it and forward signals. */
+		lxcshim_fail_errno (err, "pidfd_open %d", (int) pid);
+		kill (pid, SIGKILL);
+		waitpid (pid, status, 0);
+		return -1;
+	}
 	if (tty->master >= 0) {
-		out = (struct relay) { .from = tty->master, .to = o->stdio.out };
+		out = (struct relay) { .from = tty->master, .to = out_fd };
 		in = (struct relay) { .from = o->stdio.in, .to = tty->master };
 	}
-	while (pidfd >= 0) {
+	for (;;) {
 		struct pollfd p[6] = { { .fd = pidfd, .events = POLLIN }, { .fd = o->signal_fd, .events = POLLIN } };
 		struct signalfd_siginfo si;
 
@@ -244,6 +264,13 @@ wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal 
 		}
 		relay_handle (&out, &p[2], &p[3]);
 		relay_handle (&in, &p[4], &p[5]);
+		if (in.from_done && in.from >= 0 && in.len == 0) {
+			/* The caller's stdin ended: end the process's input too
+			 * (^D, as run -t -i does). */
+			static const char eot = 4;
+			write (in.to, &eot, 1);
+			in.from = -1;
+		}
 		if (p[0].revents)
 			break;
 		if (p[1].revents & POLLIN && read (o->signal_fd, &si, sizeof si) == sizeof si) {
@@ -267,7 +294,7 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 	_cleanup_strv_ char **env = NULL;
-	_cleanup_close_ int devnull = -1, rd = -1, wr = -1;
+	_cleanup_close_ int devnull = -1, rd = -1, wr = -1, pty_parent = -1, pty_child = -1;
 	struct lxcshim_user user = { 0 };
 	struct terminal tty = TERMINAL_INIT;
 	int stdio_copy[3] = { -1, -1, -1 };
@@ -275,7 +302,7 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 	lxc_attach_options_t ao = LXC_ATTACH_OPTIONS_DEFAULT;
 	struct exec_payload payload;
 	struct exec_report r;
-	int pipefd[2], status, ret = -1;
+	int pipefd[2], sp[2], status, ret = -1;
 	pid_t pid = -1;
 
 	memset (exit, 0, sizeof *exit);
@@ -303,7 +330,7 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 	rd = pipefd[0];
 	wr = pipefd[1];
 	payload = (struct exec_payload) { .argv = o->argv, .workdir = o->workdir, .report_fd = wr,
-		                            .stdio = { -1, -1, -1 } };
+		                            .pty_sock = -1, .stdio = { -1, -1, -1 } };
 
 	ao.attach_flags = LXC_ATTACH_DEFAULT | LXC_ATTACH_SETGROUPS;
 	ao.env_policy = LXC_ATTACH_CLEAR_ENV;
@@ -313,14 +340,21 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 	ao.groups.size = user.ngroups;
 	ao.groups.list = user.groups;
 	ao.initial_cwd = (char *) (o->workdir ? o->workdir : "/");
+	/* liblxc's stdio is /dev/null either way (see exec_function). */
+	ao.stdin_fd = ao.stdout_fd = ao.stderr_fd = devnull;
 	if (o->tty) {
-		if (terminal_open (&tty, o->stdio.out, err) < 0)
+		/* Close-on-exec both ends: only the attached process, until it
+		 * execs, holds the child's end, so EOF means it gave up. */
+		if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+			lxcshim_fail_errno (err, "socketpair");
 			goto out;
-		ao.stdin_fd = ao.stdout_fd = ao.stderr_fd = tty.slave;
-		payload.tty = true;
+		}
+		pty_parent = sp[0];
+		pty_child = sp[1];
+		payload.pty_sock = pty_child;
+		exec_pty_size (o->stdio.out, &payload.ws);
 	} else {
 		/* Copies above 2: liblxc dup2()s its stdio over 0-2 first. */
-		ao.stdin_fd = ao.stdout_fd = ao.stderr_fd = devnull;
 		stdio_copy[0] = fcntl (o->stdio.in >= 0 ? o->stdio.in : devnull, F_DUPFD_CLOEXEC, 3);
 		stdio_copy[1] = fcntl (o->stdio.out >= 0 ? o->stdio.out : devnull, F_DUPFD_CLOEXEC, 3);
 		stdio_copy[2] = fcntl (o->stdio.err >= 0 ? o->stdio.err : devnull, F_DUPFD_CLOEXEC, 3);
@@ -342,14 +376,29 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 		goto out;
 	}
 	closep (&wr);
-	closep (&tty.slave);
-	if (wait_attached (pid, o, &tty, &status, err) < 0)
+	closep (&pty_child);
+	/* Blocks until the process sends the master or ends: no timeout is
+	 * needed, the process either gets there or exits. */
+	if (pty_parent >= 0 && exec_pty_receive (pty_parent, &tty.master, err) < 0) {
+		kill (pid, SIGKILL);
+		waitpid (pid, &status, 0);
+		goto out;
+	}
+	/* The caller's window may have changed since exec_pty_size(). */
+	terminal_resize (&tty, o->stdio.out);
+	/* A full relay buffer would stop reading the master: with no stdout
+	 * the output goes to /dev/null. */
+	if (wait_attached (pid, o, &tty, o->stdio.out >= 0 ? o->stdio.out : devnull, &status, err) < 0)
 		goto out;
 
 	if (read_all (rd, &r, sizeof r) == (ssize_t) sizeof r) {
 		if (r.stage == STAGE_CHDIR) {
 			_cleanup_free_ char *edir = escape_for_message (o->workdir);
 			lxcshim_fail (err, r.error, "cannot change to working directory %s: %s", edir, strerror (r.error));
+			goto out;
+		}
+		if (r.stage == STAGE_PTY) {
+			lxcshim_fail (err, r.error, "cannot make a terminal in container %s: %s", id, strerror (r.error));
 			goto out;
 		}
 		exit->exit_code = command_failure (o->argv[0], r.error, exit->message, sizeof exit->message);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim-init: the container's PID 1.
  *
  *   lxcshim-init [-u USER[:GROUP]] [-w DIR] [-t] -- CMD [ARG...]

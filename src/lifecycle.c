@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The lifecycle of existing containers: state, list, kill, stop, pause,
  * resume, pids, stats, delete.  Every state.json change is made under the
  * container lock (container.h); waiting is done on pidfds and inotify. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim_logs: the output of a detached container.  Following is
  * event-driven: inotify says when a log grew, the init's pidfd says when
  * nothing more can come. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim: run and supervise commands in LXC containers.
  *
  * The public C API.  Every call that can fail returns 0 on success and -1
@@ -38,7 +39,8 @@ struct lxcshim_driver_options {
 	const char *log_level;     /* error|warn|info|debug; default error */
 	/* Site defaults (root, lxcpath, rootfs, template, net, lxc-include)
 	 * in lxc.conf's "key = value" form; the fields above override them.
-	 * NULL: /etc/lxcshim/lxcshim.conf if it exists; "": none. */
+	 * NULL: $(sysconfdir)/lxcshim/lxcshim.conf if it exists (/etc/... when
+	 * configured with --sysconfdir=/etc); "": none. */
 	const char *config_file;
 };
 
@@ -223,11 +225,15 @@ struct lxcshim_exec_options {
 	const char *user;          /* "USER[:GROUP]", resolved in the container; NULL: root */
 	const char *workdir;       /* NULL: "/" */
 	struct lxcshim_stdio stdio; /* used as given (-1: /dev/null); exec -i passes stdin */
-	bool tty;                  /* not supported yet: fails with ENOTSUP */
+	bool tty;                  /* a pty made in the container's devpts: the process's
+	                            * ctty and stdio 0-2; its master is relayed to stdio.out
+	                            * (and from stdio.in); TERM=xterm unless env sets it */
 	int signal_fd;             /* signals read from it go to the process; -1 for none */
 };
 
-/* Runs a process in a running container (liblxc attach) and waits for it;
+/* Runs a process in a running container (liblxc attach) and waits for it,
+ * relaying its terminal if opts->tty (SIGWINCH read from signal_fd resizes
+ * it to stdio.out's size);
  * *exit gets its status in docker's convention: N, 128+S, 126 (found but
  * not executable), 127 (not found), with exit->message saying why for
  * 126/127.  Returns -1 when the process could not be started at all

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* OOM watching and the OOM verdict.
  *
  * cgroup v1's memory.oom_control eventfd fires when the cgroup enters OOM

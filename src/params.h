@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The params builder: the exact lxc-start argv for a container, and its
  * printable shell form for --dry-run. */
 #ifndef LXCSHIM_PARAMS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Pure parsers and validators for user-supplied values.  No I/O here:
  * everything is unit-tested in tests/unit/test-parse.c. */
 #ifndef LXCSHIM_PARSE_H

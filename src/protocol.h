@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The control channel between the supervisor and lxcshim-init.
  *
  * A SOCK_SEQPACKET socketpair; lxc-start passes the init's end through to

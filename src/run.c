@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcshim_run: the data flow spec -> template -> params -> supervisor ->
  * state, with every check done before anything is created. */
 #include "config.h"

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The container spec: one struct filled by CLI flags, by a JSON --spec
- * document, or by an embedding program, all through spec_set(). */
+ * document, or by an embedding program, all through lxcshim_spec_set(). */
 #ifndef LXCSHIM_SPEC_H
 #define LXCSHIM_SPEC_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* state.json: what lxcshim knows about a container, written atomically.
  * Keys keep libcontainer's names (id, init_process_pid, init_process_start,
  * cgroup_paths, namespace_paths) so old readers keep working. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The supervisor: starts lxc-start, sees the container come up through the
  * init's READY message (no polling), records state.json, watches OOM,
  * forwards signals and reports the workload's real exit status. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The template renderer: the lxc config from a template file plus a view
  * built from the spec, and the container's config.env.
  *

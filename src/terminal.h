@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The container's terminal for --tty: a pty whose slave becomes the
  * workload's stdio and controlling terminal, and whose master the
  * supervisor relays to the caller's fds. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Resolving "USER[:GROUP]" against a container's /etc/passwd and
  * /etc/group, like libcontainer's GetExecUser.  Pure: it reads only the
  * streams it is given and never consults NSS, so it behaves the same in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Small helpers shared by the library, the CLI and the container init. */
 #ifndef LXCSHIM_UTIL_H
 #define LXCSHIM_UTIL_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/lib.sh: a small POSIX sh TAP library for lxcshim's integration
 # tests.  Sourced by every tests/integration/*.sh script:
 #
@@ -437,7 +438,24 @@ start_bg() {
 	"$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" run --name "$_sn" "$@" > "$TMPD/$_sn.out" 2> "$TMPD/$_sn.err" &
 	BGP=$!
 	record_pid "$BGP"
-	wait_running "$_sn"
+	wait_running "$_sn" || return 1
+	wait_workload "$_sn" "$BGP"
+	return 0
+}
+
+# wait_workload NAME [PID]: until the init has forked the workload (ps
+# lists a second process), or PID is gone. state.json says "running"
+# just before the supervisor sends GO: a test that kills the supervisor
+# must not do it in between, or the init, never told GO, exits.
+wait_workload() {
+	_w_i=0
+	while [ "$_w_i" -lt 1000 ]; do
+		[ "$("$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" ps "$1" 2>/dev/null | wc -l)" -ge 3 ] && return 0
+		[ -n "${2:-}" ] && ! pid_alive "$2" && return 1
+		_w_i=$((_w_i + 1))
+		sleep 0.01
+	done
+	return 1
 }
 
 # bg_rc: waits for the background run and sets RC to its status (not in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run -d: a daemon supervises, run prints the id and returns while
 # the workload runs; output lands in stdout.log/stderr.log and `logs [-f]`
 # shows it; state.json records how it ended; --rm cleans up afterwards.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # liblxcshim as an embedding program sees it: exported symbols, soname,
 # pkg-config, the example program (start hook, OOM fd), threads.
 . "${TESTS_LIB:?}"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim delete: removes a stopped container's files; refuses a running
 # one unless -f, which kills it first; never touches other containers.
 . "${TESTS_LIB:?}"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim exec: another process in a running container (liblxc attach),
 # its environment, user, working directory, stdio and exit statuses.
 . "${TESTS_LIB:?}"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Faults around the lifecycle commands: concurrent commands on one
 # container; a SIGKILLed supervisor (the `lxcshim run` process); a
 # SIGKILLed lxc-start, whose cgroups LXC leaks; a delete racing readers.

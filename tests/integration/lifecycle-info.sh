@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim state, list, ps and stats: what they report about running and
 # stopped containers, in text and JSON.
 . "${TESTS_LIB:?}"

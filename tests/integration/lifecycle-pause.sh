@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim pause / resume: liblxc freeze, so that LXC's own tools agree;
 # state.json follows; wrong states are refused with a clear message.
 . "${TESTS_LIB:?}"

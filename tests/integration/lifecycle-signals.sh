@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim kill and stop: signals reach the workload through the init; stop
 # escalates to SIGKILL, records the exit before it returns, and works on
 # paused containers without hanging.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim on an existing LXC host: the host's lxcpath by default, the stock
 # lxc-* tools work on its containers and what they do shows in `state`;
 # names LXC defines are refused and never touched; the system config file.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: every bad input exits 125 with exactly one line on stderr
 # that names the bad value, prints nothing on stdout and leaves nothing
 # behind (SPEC, "Bad input").

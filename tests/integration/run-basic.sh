@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: the basics of one container's life, its files, its
 # capabilities, its network and the shared-root case.
 . "${TESTS_LIB:?}"

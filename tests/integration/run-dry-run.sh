@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run --dry-run: prints the rendered lxc config, the environment
 # and the exact lxc-start argv, shell-quoted; runs and creates nothing.
 # --spec FILE supplies the same settings; flags override it.

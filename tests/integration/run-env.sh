@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: the environment arrives byte-exact, with docker's -e and
 # --env-file rules and defaults.
 . "${TESTS_LIB:?}"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: the exit status follows docker's convention (SPEC, "Exit
 # status of run and exec").
 . "${TESTS_LIB:?}"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: resource limits land in the rendered config and in the
 # running container's cgroups (read from the host, at the paths that
 # state.json gives).

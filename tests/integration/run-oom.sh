@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: an OOM kill is reported as 137 with "oom_killed": true, and
 # nothing else is mistaken for one.
 . "${TESTS_LIB:?}"

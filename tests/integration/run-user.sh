@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: -u resolves users and groups inside the container; -w;
 # --hostname.
 . "${TESTS_LIB:?}"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run: -v bind mounts, read-write and read-only.
 . "${TESTS_LIB:?}"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Signals sent to a foreground `lxcshim run` reach the workload (docker's
 # sig-proxy); --sig-proxy=false leaves them to lxcshim itself; the workload
 # starts with default dispositions and an empty blocked mask whatever the

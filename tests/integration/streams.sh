@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run without -t: the workload's stdout and stderr are the caller's
 # own fds, separate, byte-exact and binary-safe however large; stdin is
 # /dev/null unless -i; slow and closed readers do not hang a run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* threads: several containers run at once from threads of one process
  * through one driver handle; each must report its own exit code. */
 #include <pthread.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # lxcshim run -t: the workload gets a real terminal of the caller's size,
 # the caller's terminal goes raw for -t -i and comes back, resizes, ^C and
 # ^D reach the workload, full-screen programs work.  Driven through a real

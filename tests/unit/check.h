@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Shared by the cmocka unit tests: include after <cmocka.h>. */
 #ifndef LXCSHIM_TEST_CHECK_H
 #define LXCSHIM_TEST_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The lxc-start argv and its printable shell form; the quoting is proven
  * by running the quoted text through /bin/sh. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The pure parsers of src/parse.c, plus the other pure helpers that read
  * kernel or user text: caps, oom, cgroup, and the spec's own checks. */
 #include "config.h"

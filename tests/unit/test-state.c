@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* state.json: serialisation, parsing, and the atomic write. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The template renderer, its helpers, and the real lxc.conf.tmpl rendered
  * from specs. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* user_resolve and user_spec_check over in-memory passwd/group files. */
 #include "config.h"
 
