@@ -253,3 +253,195 @@ cgroup_leftovers_exist (const struct kv *cg, size_t n, const char *id)
 	}
 	return false;
 }
+
+/* ---- what the lifecycle commands read ---------------------------------- */
+
+/* A number from DIR/FILE: its first line, or the value after "KEY " in
+ * it when key is given.  "max" (v2) and v1's "no limit" (2^63 rounded
+ * down to a page) are LXCSHIM_UNLIMITED.  0 if unreadable. */
+uint64_t
+cgroup_read_u64 (const char *dir, const char *file, const char *key)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	const char *p;
+	uint64_t v;
+
+	if (dir == NULL)
+		return 0;
+	path = xasprintf ("%s/%s", dir, file);
+	if (read_file (path, &text, NULL, NULL) < 0)
+		return 0;
+	p = text;
+	if (key) {
+		size_t klen = strlen (key);
+		for (p = text; p; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
+			if (strncmp (p, key, klen) == 0 && p[klen] == ' ')
+				break;
+		if (p == NULL)
+			return 0;
+		p += klen + 1;
+	}
+	if (strncmp (p, "max", 3) == 0)
+		return LXCSHIM_UNLIMITED;
+	v = strtoull (p, NULL, 10);
+	return v >= (UINT64_C (1) << 62) ? LXCSHIM_UNLIMITED : v;
+}
+
+void
+cgroup_stats (const struct kv *cg, size_t ncg, struct lxcshim_stats *st)
+{
+	const char *mem = kv_get (cg, ncg, "memory");
+	const char *cpuacct = kv_get (cg, ncg, "cpuacct");
+	const char *pids = kv_get (cg, ncg, "pids");
+	const char *unified = kv_get (cg, ncg, "unified");
+
+	if (mem) {
+		st->memory_usage = cgroup_read_u64 (mem, "memory.usage_in_bytes", NULL);
+		st->memory_limit = cgroup_read_u64 (mem, "memory.limit_in_bytes", NULL);
+		st->memory_max_usage = cgroup_read_u64 (mem, "memory.max_usage_in_bytes", NULL);
+		st->oom_kills = cgroup_read_u64 (mem, "memory.oom_control", "oom_kill");
+	} else if (unified) {
+		st->memory_usage = cgroup_read_u64 (unified, "memory.current", NULL);
+		st->memory_limit = cgroup_read_u64 (unified, "memory.max", NULL);
+		st->memory_max_usage = cgroup_read_u64 (unified, "memory.peak", NULL);
+		st->oom_kills = cgroup_read_u64 (unified, "memory.events", "oom_kill");
+	}
+	if (st->memory_limit == 0)
+		st->memory_limit = LXCSHIM_UNLIMITED;
+
+	if (cpuacct)
+		st->cpu_usage_ns = cgroup_read_u64 (cpuacct, "cpuacct.usage", NULL);
+	else if (unified)
+		st->cpu_usage_ns = cgroup_read_u64 (unified, "cpu.stat", "usage_usec") * 1000;
+
+	if (pids == NULL)
+		pids = unified;
+	st->pids_current = cgroup_read_u64 (pids, "pids.current", NULL);
+	st->pids_limit = cgroup_read_u64 (pids, "pids.max", NULL);
+	if (st->pids_limit == 0)
+		st->pids_limit = LXCSHIM_UNLIMITED;
+}
+
+int
+cgroup_frozen (const struct kv *cg, size_t ncg)
+{
+	const char *dir = kv_get (cg, ncg, "freezer");
+	_cleanup_free_ char *path = NULL, *text = NULL;
+
+	if (dir) {
+		path = xasprintf ("%s/freezer.state", dir);
+		if (read_file (path, &text, NULL, NULL) < 0)
+			return -1;
+		if (strncmp (text, "THAWED", 6) == 0)
+			return 0;
+		return strncmp (text, "FROZEN", 6) == 0 || strncmp (text, "FREEZING", 8) == 0 ? 1 : -1;
+	}
+	dir = kv_get (cg, ncg, "unified");
+	if (dir == NULL)
+		return -1;
+	path = xasprintf ("%s/cgroup.freeze", dir);
+	if (read_file (path, &text, NULL, NULL) < 0)
+		return -1;
+	return text[0] == '1' ? 1 : 0;
+}
+
+/* The directory whose cgroup.procs lists the payload: any v1 hierarchy
+ * will do (attached processes join them all), else the v2 one. */
+static const char *
+payload_dir (const struct kv *cg, size_t ncg)
+{
+	static const char *const keys[] = { "pids", "freezer", "memory", "cpuacct", "cpu", "devices", "unified" };
+
+	for (size_t i = 0; i < ARRAY_SIZE (keys); i++) {
+		const char *dir = kv_get (cg, ncg, keys[i]);
+		if (dir)
+			return dir;
+	}
+	return ncg ? cg[0].value : NULL;
+}
+
+static void
+push_pid (pid_t **v, size_t *n, pid_t pid)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i] == pid)
+			return;
+	*v = xrealloc (*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = pid;
+}
+
+/* cgroup.procs of DIR and of its children (on v2, attached processes sit
+ * in a child: lxc.payload.NAME/.lxc). */
+static int
+collect_pids (const char *dir, pid_t **v, size_t *n, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/cgroup.procs", dir);
+	_cleanup_free_ char *text = NULL;
+	char *save = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	if (read_file (path, &text, NULL, err) < 0)
+		return -1;
+	for (char *tok = strtok_r (text, "\n", &save); tok; tok = strtok_r (NULL, "\n", &save))
+		push_pid (v, n, (pid_t) strtol (tok, NULL, 10));
+	d = opendir (dir);
+	if (d == NULL)
+		return 0;
+	while ((de = readdir (d))) {
+		_cleanup_free_ char *child = NULL;
+		if (de->d_type != DT_DIR || streq (de->d_name, ".") || streq (de->d_name, ".."))
+			continue;
+		child = xasprintf ("%s/%s", dir, de->d_name);
+		collect_pids (child, v, n, NULL);
+	}
+	closedir (d);
+	return 0;
+}
+
+int
+cgroup_pids (const struct kv *cg, size_t ncg, pid_t **v, size_t *n, lxcshim_error_t *err)
+{
+	const char *dir = payload_dir (cg, ncg);
+
+	if (dir == NULL)
+		return lxcshim_fail (err, EINVAL, "state.json records no cgroup");
+	return collect_pids (dir, v, n, err);
+}
+
+/* Is CTRL a word of the space-separated list TEXT? */
+bool
+cgroup_list_has (const char *text, const char *ctrl)
+{
+	size_t n = strlen (ctrl);
+
+	for (const char *p = text; p && *p;) {
+		p += strspn (p, " \n");
+		if (strncmp (p, ctrl, n) == 0 && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return true;
+		p += strcspn (p, " \n");
+	}
+	return false;
+}
+
+int
+cgroup_check_controller (const char *ctrl, bool v2, const char *unified_mount, const char *flag, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+
+	if (!v2) {
+		path = xasprintf ("%s/%s", CGROUP_ROOT, ctrl);
+		if (is_fs (path, CGROUP_SUPER_MAGIC))
+			return 0;
+		return lxcshim_fail (err, EINVAL, "%s needs the %s cgroup controller, which this host does not mount", flag,
+		                     ctrl);
+	}
+	if (unified_mount == NULL)
+		return lxcshim_fail (err, EINVAL, "%s needs the %s cgroup controller, and this host has no cgroup2", flag, ctrl);
+	/* LXC 5.0.2 (as root) creates lxc.payload.NAME at the root of the
+	 * hierarchy, even when started from a delegated service cgroup. */
+	path = xasprintf ("%s/cgroup.controllers", unified_mount);
+	if (read_file (path, &text, NULL, NULL) < 0 || !cgroup_list_has (text, ctrl))
+		return lxcshim_fail (err, EINVAL, "%s needs the %s cgroup controller, which is not in %s", flag, ctrl, path);
+	return 0;
+}

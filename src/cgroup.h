@@ -5,6 +5,7 @@
 #define LXCSHIM_CGROUP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lxcshim.h"
@@ -56,5 +57,31 @@ int cgroup_remove_leftovers (const struct kv *cg, size_t n, const char *id, lxcs
 
 /* Is any of those directories still there? */
 bool cgroup_leftovers_exist (const struct kv *cg, size_t n, const char *id);
+
+/* A number from DIR/FILE: its first line, or the value after "KEY " in
+ * it when KEY is given.  "max" (v2) and v1's "no limit" are
+ * LXCSHIM_UNLIMITED.  0 if unreadable. */
+uint64_t cgroup_read_u64 (const char *dir, const char *file, const char *key);
+
+/* Memory, cpu and pids figures from the container's recorded cgroups CG,
+ * from whichever hierarchy holds each controller (v1 or cgroup2). */
+void cgroup_stats (const struct kv *cg, size_t n, struct lxcshim_stats *st);
+
+/* 1 frozen (v1 FROZEN/FREEZING, v2 cgroup.freeze 1), 0 thawed, -1 unknown. */
+int cgroup_frozen (const struct kv *cg, size_t n);
+
+/* The pids in the container's cgroup and its children (on v2 attached
+ * processes sit in a child leaf such as .lxc), unsorted, unique. */
+int cgroup_pids (const struct kv *cg, size_t n, pid_t **v, size_t *count, lxcshim_error_t *err);
+
+/* Is CTRL a word of a cgroup.controllers / subtree_control TEXT? */
+bool cgroup_list_has (const char *text, const char *ctrl);
+
+/* Can this host honour a limit (FLAG, for the message) that needs
+ * controller CTRL?  On v1 its hierarchy must be mounted; on cgroup2 it
+ * must be available where LXC creates the container's cgroup.  EINVAL
+ * with the reason otherwise: a limit is never silently dropped. */
+int cgroup_check_controller (const char *ctrl, bool v2, const char *unified_mount, const char *flag,
+                             lxcshim_error_t *err);
 
 #endif

@@ -238,24 +238,7 @@ container_init_pidfd (const struct state *s, lxcshim_error_t *err)
 int
 container_frozen (const struct state *s)
 {
-	const char *dir = kv_get (s->cgroups, s->n_cgroups, "freezer");
-	_cleanup_free_ char *path = NULL, *text = NULL;
-
-	if (dir) {
-		path = xasprintf ("%s/freezer.state", dir);
-		if (read_file (path, &text, NULL, NULL) < 0)
-			return -1;
-		if (strncmp (text, "THAWED", 6) == 0)
-			return 0;
-		return strncmp (text, "FROZEN", 6) == 0 || strncmp (text, "FREEZING", 8) == 0 ? 1 : -1;
-	}
-	dir = kv_get (s->cgroups, s->n_cgroups, "unified");
-	if (dir == NULL)
-		return -1;
-	path = xasprintf ("%s/cgroup.freeze", dir);
-	if (read_file (path, &text, NULL, NULL) < 0)
-		return -1;
-	return text[0] == '1' ? 1 : 0;
+	return cgroup_frozen (s->cgroups, s->n_cgroups);
 }
 
 static void

@@ -20,7 +20,6 @@
 #include "container.h"
 #include "driver.h"
 #include "error.h"
-#include "oom.h"
 #include "parse.h"
 #include "protocol.h"
 #include "supervisor.h"
@@ -476,59 +475,6 @@ lxcshim_stop (lxcshim_driver_t *d, const char *id, unsigned timeout_s, lxcshim_e
 
 /* ---- pids and stats -------------------------------------------------- */
 
-/* The directory whose cgroup.procs lists the payload: any v1 hierarchy
- * will do (attached processes join them all), else the v2 one. */
-static const char *
-payload_dir (const struct state *s)
-{
-	static const char *const keys[] = { "pids", "freezer", "memory", "cpuacct", "cpu", "devices", "unified" };
-
-	for (size_t i = 0; i < ARRAY_SIZE (keys); i++) {
-		const char *dir = kv_get (s->cgroups, s->n_cgroups, keys[i]);
-		if (dir)
-			return dir;
-	}
-	return s->n_cgroups ? s->cgroups[0].value : NULL;
-}
-
-static void
-push_pid (pid_t **v, size_t *n, pid_t pid)
-{
-	for (size_t i = 0; i < *n; i++)
-		if ((*v)[i] == pid)
-			return;
-	*v = xrealloc (*v, (*n + 1) * sizeof **v);
-	(*v)[(*n)++] = pid;
-}
-
-/* cgroup.procs of DIR and of its children (on v2, attached processes sit
- * in a child: lxc.payload.NAME/.lxc). */
-static int
-collect_pids (const char *dir, pid_t **v, size_t *n, lxcshim_error_t *err)
-{
-	_cleanup_free_ char *path = xasprintf ("%s/cgroup.procs", dir);
-	_cleanup_free_ char *text = NULL;
-	char *save = NULL;
-	struct dirent *de;
-	DIR *d;
-
-	if (read_file (path, &text, NULL, err) < 0)
-		return -1;
-	for (char *tok = strtok_r (text, "\n", &save); tok; tok = strtok_r (NULL, "\n", &save))
-		push_pid (v, n, (pid_t) strtol (tok, NULL, 10));
-	d = opendir (dir);
-	if (d == NULL)
-		return 0;
-	while ((de = readdir (d))) {
-		_cleanup_free_ char *child = NULL;
-		if (de->d_type != DT_DIR || streq (de->d_name, ".") || streq (de->d_name, ".."))
-			continue;
-		child = xasprintf ("%s/%s", dir, de->d_name);
-		collect_pids (child, v, n, NULL);
-	}
-	closedir (d);
-	return 0;
-}
 
 static int
 compare_pid (const void *a, const void *b)
@@ -596,7 +542,6 @@ lxcshim_pids (lxcshim_driver_t *d, const char *id, struct lxcshim_process **proc
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 	_cleanup_free_ pid_t *pids = NULL;
 	struct lxcshim_process *v;
-	const char *dir;
 	size_t count = 0;
 
 	*procs = NULL;
@@ -605,11 +550,8 @@ lxcshim_pids (lxcshim_driver_t *d, const char *id, struct lxcshim_process **proc
 		return -1;
 	if (!c.init_alive)
 		return not_running (&c, err);
-	dir = payload_dir (&c.state);
-	if (dir == NULL)
-		return lxcshim_fail (err, EINVAL, "state.json of %s records no cgroup", id);
-	if (collect_pids (dir, &pids, &count, err) < 0)
-		return -1;
+	if (cgroup_pids (c.state.cgroups, c.state.n_cgroups, &pids, &count, err) < 0)
+		return lxcshim_error_prefix (err, "container %s", id);
 	if (count)
 		qsort (pids, count, sizeof *pids, compare_pid);
 	v = xzalloc (count * sizeof *v);
@@ -623,86 +565,16 @@ lxcshim_pids (lxcshim_driver_t *d, const char *id, struct lxcshim_process **proc
 	return 0;
 }
 
-/* A number from DIR/FILE: its first line, or the value after "KEY " in
- * it when key is given.  "max" (v2) and v1's "no limit" (2^63 rounded
- * down to a page) are LXCSHIM_UNLIMITED.  0 if unreadable. */
-static uint64_t
-read_cg (const char *dir, const char *file, const char *key)
-{
-	_cleanup_free_ char *path = NULL, *text = NULL;
-	const char *p;
-	uint64_t v;
-
-	if (dir == NULL)
-		return 0;
-	path = xasprintf ("%s/%s", dir, file);
-	if (read_file (path, &text, NULL, NULL) < 0)
-		return 0;
-	p = text;
-	if (key) {
-		size_t klen = strlen (key);
-		for (p = text; p; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
-			if (strncmp (p, key, klen) == 0 && p[klen] == ' ')
-				break;
-		if (p == NULL)
-			return 0;
-		p += klen + 1;
-	}
-	if (strncmp (p, "max", 3) == 0)
-		return LXCSHIM_UNLIMITED;
-	v = strtoull (p, NULL, 10);
-	return v >= (UINT64_C (1) << 62) ? LXCSHIM_UNLIMITED : v;
-}
-
 int
 lxcshim_stats (lxcshim_driver_t *d, const char *id, struct lxcshim_stats *st, lxcshim_error_t *err)
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
-	const struct kv *cg;
-	size_t ncg;
-	const char *mem, *cpuacct, *pids, *unified;
-
 	memset (st, 0, sizeof *st);
 	if (open_loaded (d, id, &c, err) < 0)
 		return -1;
 	if (!c.init_alive)
 		return not_running (&c, err);
-	cg = c.state.cgroups;
-	ncg = c.state.n_cgroups;
-	mem = kv_get (cg, ncg, "memory");
-	cpuacct = kv_get (cg, ncg, "cpuacct");
-	pids = kv_get (cg, ncg, "pids");
-	unified = kv_get (cg, ncg, "unified");
-
-	if (mem) {
-		_cleanup_free_ char *path = xasprintf ("%s/memory.oom_control", mem);
-		_cleanup_free_ char *text = NULL;
-
-		st->memory_usage = read_cg (mem, "memory.usage_in_bytes", NULL);
-		st->memory_limit = read_cg (mem, "memory.limit_in_bytes", NULL);
-		st->memory_max_usage = read_cg (mem, "memory.max_usage_in_bytes", NULL);
-		if (read_file (path, &text, NULL, NULL) == 0)
-			st->oom_kills = oom_parse_kill_count (text);
-	} else if (unified) {
-		st->memory_usage = read_cg (unified, "memory.current", NULL);
-		st->memory_limit = read_cg (unified, "memory.max", NULL);
-		st->memory_max_usage = read_cg (unified, "memory.peak", NULL);
-		st->oom_kills = read_cg (unified, "memory.events", "oom_kill");
-	}
-	if (st->memory_limit == 0)
-		st->memory_limit = LXCSHIM_UNLIMITED;
-
-	if (cpuacct)
-		st->cpu_usage_ns = read_cg (cpuacct, "cpuacct.usage", NULL);
-	else if (unified)
-		st->cpu_usage_ns = read_cg (unified, "cpu.stat", "usage_usec") * 1000;
-
-	if (pids == NULL)
-		pids = unified;
-	st->pids_current = read_cg (pids, "pids.current", NULL);
-	st->pids_limit = read_cg (pids, "pids.max", NULL);
-	if (st->pids_limit == 0)
-		st->pids_limit = LXCSHIM_UNLIMITED;
+	cgroup_stats (c.state.cgroups, c.state.n_cgroups, st);
 	return 0;
 }
 

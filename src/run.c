@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "driver.h"
 #include "error.h"
@@ -280,6 +281,30 @@ check_rootfs_line (const char *config, const char *template, lxcshim_error_t *er
 }
 
 /* Everything that can be decided without creating anything. */
+
+/* Each limit needs its controller; refused, never dropped, where the
+ * host's cgroups cannot honour it. */
+static int
+check_limits (lxcshim_driver_t *d, const lxcshim_spec_t *s, lxcshim_error_t *err)
+{
+	const struct {
+		bool set;
+		const char *ctrl, *flag;
+	} need[] = {
+		{ s->memory > 0, "memory", "--memory" },
+		{ s->memory_swap != 0, "memory", "--memory-swap" },
+		{ s->cpu_shares > 0, "cpu", "--cpu-shares" },
+		{ s->millicpus > 0, "cpu", "--cpus" },
+		{ s->cpuset_cpus != NULL, "cpuset", "--cpuset-cpus" },
+		{ s->pids_limit > 0, "pids", "--pids-limit" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE (need); i++)
+		if (need[i].set && cgroup_check_controller (need[i].ctrl, d->memory_v2, d->unified_mount, need[i].flag, err) < 0)
+			return -1;
+	return 0;
+}
+
 static int
 prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char *console,
          struct read_cancel *cancel, lxcshim_error_t *err)
@@ -320,6 +345,8 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 			                     d->root);
 	}
 	if (mount_points (s, p, false, err) < 0)
+		return -1;
+	if (check_limits (d, s, err) < 0)
 		return -1;
 
 	paths = (struct template_paths) {

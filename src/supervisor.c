@@ -361,11 +361,17 @@ record_running (struct sup *s, lxcshim_error_t *err)
 	st->status = xstrdup ("running");
 	if (container_state_write (s->cfg->dir, st, err) < 0)
 		return -1;
-	/* Without a v1 memory cgroup there is no eventfd to watch; the verdict
-	 * then rests on the death by SIGKILL alone being insufficient. */
-	mem = kv_get (st->cgroups, st->n_cgroups, "memory");
-	if (mem && !s->cfg->memory_v2)
-		oom_watch_start (&s->oom, mem, NULL);
+	/* The memory controller is on v1 (eventfd) or on cgroup2 (memory.events,
+	 * absent where the controller is not enabled: nothing can OOM there). */
+	if (s->cfg->memory_v2) {
+		mem = kv_get (st->cgroups, st->n_cgroups, "unified");
+		if (mem)
+			oom_watch_start_v2 (&s->oom, mem, NULL);
+	} else {
+		mem = kv_get (st->cgroups, st->n_cgroups, "memory");
+		if (mem)
+			oom_watch_start (&s->oom, mem, NULL);
+	}
 	return 0;
 }
 
@@ -493,7 +499,11 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 		/* The init died without a word: only SIGKILL does that to a
 		 * pid-namespace init (lxc-stop -k, a kill -9 from the host). */
 		s->exit_code = 128 + SIGKILL;
-		s->oom_killed = oom_verdict (true, s->oom.seen, 0);
+		/* The OOM killer may have picked the init: its event (or, on
+		 * v2, the counter) is read once more, while the cgroup may
+		 * still be there; a removed cgroup reads as no kill. */
+		on_oom_event (s);
+		s->oom_killed = oom_verdict (true, s->oom.seen, oom_watch_kills (&s->oom));
 	}
 	return 0;
 }

@@ -133,6 +133,96 @@ test_nspid (void **state UNUSED)
 	assert_false (container_nspid_is_init (NULL));
 }
 
+/* A fake cgroup dir with the files stats and the OOM verdict read. */
+static char *
+fake_cgroup (void)
+{
+	char tmpl[] = "/tmp/test-cgroup.XXXXXX";
+	char *dir = xstrdup (mkdtemp (tmpl));
+	static const char *const files[][2] = {
+		{ "memory.max", "max\n" },
+		{ "memory.current", "4096\n" },
+		{ "memory.peak", "8192\n" },
+		{ "memory.events", "low 0\nhigh 0\nmax 12\noom 2\noom_kill 1\noom_group_kill 0\n" },
+		{ "cpu.stat", "usage_usec 250\nuser_usec 200\nsystem_usec 50\n" },
+		{ "pids.current", "3\n" },
+		{ "pids.max", "50\n" },
+		{ "cgroup.freeze", "1\n" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE (files); i++) {
+		_cleanup_free_ char *path = xasprintf ("%s/%s", dir, files[i][0]);
+		FILE *f = fopen (path, "w");
+		assert_non_null (f);
+		fputs (files[i][1], f);
+		fclose (f);
+	}
+	return dir;
+}
+
+static void
+remove_fake (char *dir)
+{
+	_cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
+	assert_int_equal (system (cmd), 0);
+	free (dir);
+}
+
+static void
+test_read_u64 (void **state UNUSED)
+{
+	char *dir = fake_cgroup ();
+
+	assert_int_equal (cgroup_read_u64 (dir, "memory.max", NULL), LXCSHIM_UNLIMITED);
+	assert_int_equal (cgroup_read_u64 (dir, "memory.current", NULL), 4096);
+	/* The key, not a longer one that starts with it, nor "oom". */
+	assert_int_equal (cgroup_read_u64 (dir, "memory.events", "oom_kill"), 1);
+	assert_int_equal (cgroup_read_u64 (dir, "memory.events", "oom"), 2);
+	assert_int_equal (cgroup_read_u64 (dir, "memory.events", "nothere"), 0);
+	assert_int_equal (cgroup_read_u64 (dir, "nothere", NULL), 0);
+	assert_int_equal (cgroup_read_u64 (NULL, "memory.max", NULL), 0);
+	remove_fake (dir);
+}
+
+static void
+test_stats_v2 (void **state UNUSED)
+{
+	char *dir = fake_cgroup ();
+	struct kv *cg = NULL;
+	size_t n = 0;
+	struct lxcshim_stats st = { 0 };
+
+	/* A pure v2 record: every figure comes from the unified cgroup. */
+	kv_add (&cg, &n, "unified", dir);
+	cgroup_stats (cg, n, &st);
+	assert_int_equal (st.memory_usage, 4096);
+	assert_int_equal (st.memory_limit, LXCSHIM_UNLIMITED);
+	assert_int_equal (st.memory_max_usage, 8192);
+	assert_int_equal (st.oom_kills, 1);
+	assert_int_equal (st.cpu_usage_ns, 250000);
+	assert_int_equal (st.pids_current, 3);
+	assert_int_equal (st.pids_limit, 50);
+	assert_int_equal (cgroup_frozen (cg, n), 1);
+	kv_free (cg, n);
+	remove_fake (dir);
+}
+
+static void
+test_list_has (void **state UNUSED)
+{
+	const char *ctrls = "cpuset cpu io memory hugetlb pids rdma misc\n";
+
+	assert_true (cgroup_list_has (ctrls, "cpuset"));
+	assert_true (cgroup_list_has (ctrls, "cpu"));
+	assert_true (cgroup_list_has (ctrls, "misc"));
+	assert_true (cgroup_list_has (ctrls, "pids"));
+	/* Whole words only. */
+	assert_false (cgroup_list_has ("cpuset io\n", "cpu"));
+	assert_false (cgroup_list_has ("hugetlb\n", "huge"));
+	assert_false (cgroup_list_has ("", "memory"));
+	assert_false (cgroup_list_has ("\n", "memory"));
+}
+
 int
 main (void)
 {
@@ -142,6 +232,9 @@ main (void)
 		cmocka_unit_test (test_sibling),
 		cmocka_unit_test (test_matches_record),
 		cmocka_unit_test (test_nspid),
+		cmocka_unit_test (test_read_u64),
+		cmocka_unit_test (test_stats_v2),
+		cmocka_unit_test (test_list_has),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -507,7 +507,7 @@ test_real_template_basic (void **state UNUSED)
 	has_line (out, "lxc.tty.max = 0");
 	has_line (out, "lxc.pty.max = 1024");
 	has_line (out, "lxc.autodev = 1");
-	has_line (out, "lxc.mount.auto = proc:mixed sys:ro");
+	has_line (out, "lxc.mount.auto = proc:mixed sys:ro cgroup:ro");
 	assert_int_equal (count_prefix (out, "lxc.mount.auto"), 1);
 	has_line (out, "lxc.mount.entry = shm dev/shm tmpfs size=65536k,nosuid,nodev,noexec,create=dir 0 0");
 	has_line (out, "lxc.mount.entry = /usr/libexec/lxcshim/lxcshim-init .lxcshim-init none bind,ro 0 0");
@@ -613,7 +613,7 @@ test_real_template_minimal_exact (void **state UNUSED)
 	                 "lxc.tty.max = 0\n"
 	                 "lxc.pty.max = 1024\n"
 	                 "lxc.autodev = 1\n"
-	                 "lxc.mount.auto = proc:mixed sys:ro\n"
+	                 "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
 	                 "lxc.mount.entry = shm dev/shm tmpfs size=65536k,nosuid,nodev,noexec,create=dir 0 0\n"
 	                 "lxc.mount.entry = /usr/libexec/lxcshim/lxcshim-init .lxcshim-init none bind,ro 0 0\n"
 	                 "lxc.mount.entry = /run/lxcshim/c1/config.env .dockerenv none bind,ro 0 0\n"
@@ -659,7 +659,7 @@ test_real_template_privileged (void **state UNUSED)
 	static const char *const kv[] = { "name", "c3", "rootfs", "/r", "privileged", "true", "cap-drop", "ALL", NULL };
 	char *out = render_spec (kv, NULL);
 
-	has_line (out, "lxc.mount.auto = proc:rw sys:rw");
+	has_line (out, "lxc.mount.auto = proc:rw sys:rw cgroup:rw");
 	assert_int_equal (count_prefix (out, "lxc.mount.auto"), 1);
 	lacks_prefix (out, "lxc.cap.keep");
 	lacks_prefix (out, "lxc.cap.drop");
