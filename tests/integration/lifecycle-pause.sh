@@ -28,7 +28,11 @@ is "$(state_get "$n" status)" paused "state.json says paused"
 ok "state.json stays valid JSON" json_valid "$(state_file "$n")"
 is "$(lx_status "$n")" paused "lxcshim state says paused"
 is "$(lxc-info -n "$n" -P "$LXCPATH" -sH)" FROZEN "lxc-info says FROZEN"
-if [ -n "$freezer" ] && [ -r "$freezer/freezer.state" ]; then
+if cgroup_v2_only; then
+	# v2 has no freezer.state: cgroup.events says whether it is frozen.
+	is "$(sed -n 's/^frozen //p' "$(cg_path "$n" freezer)/cgroup.events" 2>&1)" 1 \
+		"the payload's cgroup.events says frozen 1"
+elif [ -n "$freezer" ] && [ -r "$freezer/freezer.state" ]; then
 	is "$(cat "$freezer/freezer.state")" FROZEN "the payload's freezer.state is FROZEN"
 else
 	skip "the payload's freezer.state is FROZEN" "no v1 freezer"
@@ -44,7 +48,11 @@ xrun 0 "resume exits 0" lx resume "$n"
 is "$(cat "$TMPD/out")$(cat "$TMPD/err")" "" "resume prints nothing"
 is "$(state_get "$n" status)" running "state.json says running"
 is "$(lxc-info -n "$n" -P "$LXCPATH" -sH)" RUNNING "lxc-info says RUNNING"
-if [ -n "$freezer" ] && [ -r "$freezer/freezer.state" ]; then
+if cgroup_v2_only; then
+	# v2 has no freezer.state: cgroup.events says whether it is frozen.
+	is "$(sed -n 's/^frozen //p' "$(cg_path "$n" freezer)/cgroup.events" 2>&1)" 0 \
+		"the payload's cgroup.events says frozen 0"
+elif [ -n "$freezer" ] && [ -r "$freezer/freezer.state" ]; then
 	is "$(cat "$freezer/freezer.state")" THAWED "the payload's freezer.state is THAWED"
 else
 	skip "the payload's freezer.state is THAWED" "no v1 freezer"
