@@ -50,7 +50,7 @@ _check_bad() {
 		# Clean up so that the next case is judged on its own.
 		rm -rf "${ROOT:?}/containers"
 		for _g in /sys/fs/cgroup/*/lxc.payload.lxt$$n* /sys/fs/cgroup/*/lxc.monitor.lxt$$n* \
-		/sys/fs/cgroup/lxc.payload.lxt$$n* /sys/fs/cgroup/lxc.monitor.lxt$$n*; do
+			/sys/fs/cgroup/lxc.payload.lxt$$n* /sys/fs/cgroup/lxc.monitor.lxt$$n*; do
 			[ -d "$_g" ] && rmdir "$_g" 2> /dev/null
 		done
 	fi
