@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install everything lxcshim needs to build, run and test on Debian 12.
-# Idempotent: apt-get skips what is already installed.
+# Idempotent: apt-get skips what is already installed.  qemu, kmod and
+# cpio are for the cgroup v2 test guest (scripts/v2vm.sh), which fetches
+# its kernel package itself.
 set -eu
 
 packages="
@@ -8,6 +10,7 @@ packages="
   lxc lxc-dev libjson-c-dev libcap-dev libcmocka-dev
   busybox-static
   hyperfine tmux util-linux iproute2 procps
+  qemu-system-x86 kmod cpio
 "
 
 if [ "$(id -u)" != 0 ]; then
