@@ -167,7 +167,7 @@ prepare() {
 	flock 9
 	prepare_kernel
 	prepare_initrd
-	flock -u 9
+	exec 9>&-
 }
 
 run() {
