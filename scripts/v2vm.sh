@@ -210,9 +210,9 @@ run() {
 	if [ ! -s "$run/rc" ]; then
 		cp "$run/console" "$CACHE/last-console.log" 2>/dev/null || true
 		if [ -e "$run/boot-end" ]; then
-			die "the guest did not report the command's status (qemu exit $qrc; timeout ${TIMEOUT}s); console: $CACHE/last-console.log"
+			die "the cgroup v2 guest did not report the command's status (qemu exit $qrc; timeout ${TIMEOUT}s); console: $CACHE/last-console.log"
 		fi
-		die "the guest did not boot (qemu exit $qrc: $(tail -n 1 "$run/qemu")); console: $CACHE/last-console.log"
+		die "the cgroup v2 guest did not boot (qemu exit $qrc: $(head -n 1 "$run/qemu")); console: $CACHE/last-console.log"
 	fi
 	rc=$(cat "$run/rc")
 	echo "v2vm: accel=$accel booted in $(cat "$run/boot-end")s, command took $(awk -v a="$(cat "$run/boot-end")" -v b="$(cat "$run/cmd-end" 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f", b - a }')s, exit $rc" >&2
