@@ -111,7 +111,6 @@ mount -t tmpfs -o mode=755,nosuid,nodev run /run
 mount -t tmpfs -o mode=1777 tmp /tmp
 mkdir -p /run/lock /run/vm /var/lib/lxc
 mount -t 9p -o trans=virtio,version=9p2000.L,cache=none ctl /run/vm
-read -r up _ < /proc/uptime; echo "$up" > /run/vm/boot-end
 share=$(cat /run/vm/share)
 if [ -n "$share" ]; then
 	mkdir -p "$share"
@@ -129,6 +128,7 @@ ip link set lo up
 modprobe dummy && ip link add eth0 type dummy && ip link set eth0 up
 [ -e /etc/mtab ] || ln -s ../proc/self/mounts /etc/mtab
 cd "${share:-/root}"
+read -r up _ < /proc/uptime; echo "$up" > /run/vm/boot-end
 (echo $BASHPID > "$svc/cgroup.procs"; trap - EXIT; exec bash -c "$(cat /run/vm/cmd)") \
 	< /dev/null > /dev/hvc0 2> /dev/hvc1
 rc=$?
@@ -171,7 +171,7 @@ prepare() {
 }
 
 run() {
-	local share kv accel run rc tail1 tail2 qrc=0
+	local share kv accel rc tail1 tail2 qrc=0
 	share=${LXCSHIM_VM_SHARE-$PWD}
 	[ -z "$share" ] || share=$(cd "$share" && pwd -P) || die "cannot share $LXCSHIM_VM_SHARE"
 	prepare
@@ -185,6 +185,7 @@ run() {
 	[ "$accel" = tcg ] || args=(-accel kvm -cpu host)
 	[ -z "$share" ] || args+=(-virtfs "local,path=$share,mount_tag=share,security_model=passthrough,multidevs=remap")
 	mkdir -p "$CACHE/runs"
+	# Global: the EXIT trap runs after this function has returned.
 	run=$(mktemp -d "$CACHE/runs/XXXXXX")
 	trap 'rm -rf "$run"' EXIT
 	printf '%s' "$1" > "$run/cmd"
