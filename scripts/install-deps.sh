@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Install everything lxcshim needs to build, run and test on Debian 12.
-# Idempotent: apt-get skips what is already installed.
+# Idempotent: apt-get skips what is already installed.  qemu, kmod and
+# cpio are for the cgroup v2 test guest (scripts/v2vm.sh), which fetches
+# its kernel package itself.
 set -eu
 
 packages="
@@ -11,6 +13,7 @@ packages="
   hyperfine tmux util-linux iproute2 procps
   debhelper dpkg-dev fakeroot lintian git
   bash-completion
+  qemu-system-x86 kmod cpio
 "
 
 if [ "$(id -u)" != 0 ]; then

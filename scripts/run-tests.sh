@@ -3,7 +3,8 @@
 # The whole test suite: unit and integration tests against real containers
 # (the embedding example and pkg-config included), once in a normal build
 # and once under AddressSanitizer + UBSan, then `make distcheck` and the
-# Debian package test (tests/package.sh).  Must run
+# Debian package test (tests/package.sh), and with LXCSHIM_TEST_V2=1 the
+# normal build again in a pure cgroup v2 guest (scripts/v2vm.sh).  Must run
 # as root on a host with LXC (scripts/install-deps.sh).  Prints
 # "N passed, N failed" last.
 set -eu
@@ -45,6 +46,26 @@ build build-asan --sysconfdir=/etc --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 check build-asan
 
 pass=0 fail=0
+
+# ---- the same suite on a pure cgroup v2 host ---------------------------------
+# scripts/v2vm.sh boots a throw-away guest with cgroup v2 only, sharing this
+# tree; the normal build runs there in build-v2/ (the ASan pass stays on the
+# host).  Opt-in for now (LXCSHIM_TEST_V2=1): the whole suite has not yet
+# been proven green in the guest (issue 10), and under TCG it takes longer
+# than the rest together.  When asked for, a guest that cannot start fails
+# the suite, never skips it.
+v2=${LXCSHIM_TEST_V2:-0}
+v2logs=
+if [ "$v2" = 0 ]; then
+	echo "run-tests: the cgroup v2 guest run is left out (LXCSHIM_TEST_V2=1 runs it)"
+else
+	rm -f build-v2/test-suite.log
+	LXCSHIM_VM_SHARE=$top bash scripts/v2vm.sh run \
+		"mkdir -p build-v2 && cd build-v2 && { [ -f Makefile ] || ../configure --sysconfdir=/etc >/dev/null; } &&
+		 make -s -j$jobs && make -s -j$jobs check" || status=1
+	v2logs=build-v2/test-suite.log
+fi
+
 # The tarball builds, installs, passes its own checks and uninstalls cleanly.
 if (cd build && make -s distcheck > distcheck.log 2>&1); then
 	pass=$((pass + 1))
@@ -63,15 +84,17 @@ if [ "$f" != 0 ] || ! grep -q '^1\.\.[0-9]' build/package.log; then
 	[ "$f" != 0 ] || fail=$((fail + 1))
 	cat build/package.log
 fi
-for log in build/test-suite.log build-asan/test-suite.log; do
-	[ -f "$log" ] || { fail=$((fail + 1)); continue; }
+for log in build/test-suite.log build-asan/test-suite.log $v2logs; do
+	[ -f "$log" ] || { echo "run-tests: no $log: that run did not finish"; fail=$((fail + 1)); continue; }
 	p=$(sed -n 's/^# PASS: *//p' "$log" | head -n1)
 	f=$(sed -n 's/^# FAIL: *//p' "$log" | head -n1)
 	e=$(sed -n 's/^# ERROR: *//p' "$log" | head -n1)
 	x=$(sed -n 's/^# XPASS: *//p' "$log" | head -n1)
+	s=$(sed -n 's/^# SKIP: *//p' "$log" | head -n1)
 	pass=$((pass + ${p:-0}))
 	fail=$((fail + ${f:-0} + ${e:-0} + ${x:-0}))
 	[ "${f:-0}${e:-0}${x:-0}" = 000 ] || cat "$log"
+	echo "run-tests: $log: ${p:-0} passed, $((${f:-0} + ${e:-0} + ${x:-0})) failed, ${s:-0} skipped"
 done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$status" = 0 ]

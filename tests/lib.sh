@@ -25,6 +25,8 @@
 #                       not listed by lxc-ls -P $LXCPATH, not RUNNING
 #   containers_empty    $ROOT/containers is absent or empty
 #   state_get NAME|FILE KEY   a scalar of state.json (KEY may be a.b)
+#   cgroup_v2_only      true on a pure cgroup v2 host
+#   cg_path NAME CONTROLLER   NAME's cgroup dir of CONTROLLER (state.json)
 #   json_valid FILE / file_mode FILE / line_count FILE / host_capbnd
 #   wait_running NAME [PID]   bounded readiness poll on state.json
 #   wait_file_match FILE ERE [PID]   the same for any file
@@ -239,6 +241,22 @@ EOF
 		sed -n "s/^ *\"$_t_k\": *//p" "$_t_f" | head -n 1 | sed 's/,$//; s/^"\(.*\)"$/\1/'
 	fi
 }
+# cgroup_v2_only: true on a pure cgroup v2 host (/sys/fs/cgroup is the
+# unified hierarchy, no v1 controllers), where tests must ask for the v2
+# files instead of the v1 ones.
+cgroup_v2_only() {
+	[ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]
+}
+
+# cg_path NAME CONTROLLER: NAME's cgroup dir for CONTROLLER as state.json
+# gives it; on a pure v2 host every controller is in the unified one.
+cg_path() {
+	if cgroup_v2_only; then
+		state_get "$1" cgroup_paths.unified
+	else
+		state_get "$1" "cgroup_paths.$2"
+	fi
+}
 T_PYTHON=
 # LXT_NO_PYTHON=1 exercises the grep/sed fallbacks.
 if [ -z "${LXT_NO_PYTHON:-}" ] && command -v python3 >/dev/null 2>&1 && python3 -c 'import json' >/dev/null 2>&1; then
@@ -333,8 +351,12 @@ leftovers() {
 	if [ "${2:-}" != keep-dir ] && [ -e "$ROOT/containers/$1" ]; then
 		echo "container dir $ROOT/containers/$1 exists"
 	fi
+	# v1 controllers (and a hybrid host's unified) one level down; a pure
+	# v2 host has them at the top.
 	for _t_g in /sys/fs/cgroup/*/lxc.payload."$1" /sys/fs/cgroup/*/lxc.payload."$1"-* \
-		/sys/fs/cgroup/*/lxc.monitor."$1" /sys/fs/cgroup/*/lxc.monitor."$1"-*; do
+		/sys/fs/cgroup/*/lxc.monitor."$1" /sys/fs/cgroup/*/lxc.monitor."$1"-* \
+		/sys/fs/cgroup/lxc.payload."$1" /sys/fs/cgroup/lxc.payload."$1"-* \
+		/sys/fs/cgroup/lxc.monitor."$1" /sys/fs/cgroup/lxc.monitor."$1"-*; do
 		[ -e "$_t_g" ] && echo "cgroup $_t_g exists"
 	done
 	if lxc-ls -1 -P "$LXCPATH" 2>/dev/null | grep -Fqx -- "$1"; then
@@ -397,7 +419,8 @@ _t_cleanup() {
 	# tests have reported them already); rmdir leaves busy ones alone.
 	while read -r _t_cn; do
 		[ -n "$_t_cn" ] || continue
-		for _t_g in /sys/fs/cgroup/*/lxc.payload."$_t_cn" /sys/fs/cgroup/*/lxc.monitor."$_t_cn"; do
+		for _t_g in /sys/fs/cgroup/*/lxc.payload."$_t_cn" /sys/fs/cgroup/*/lxc.monitor."$_t_cn" \
+			/sys/fs/cgroup/lxc.payload."$_t_cn" /sys/fs/cgroup/lxc.monitor."$_t_cn"; do
 			[ -d "$_t_g" ] && rmdir "$_t_g" 2>/dev/null
 		done
 	done < "$T_BASE/.names"

@@ -52,7 +52,7 @@ start_bg "$a" -- sleep 1000 || fail "container a starts"
 bpid_a=$BGP
 start_bg "$b" -- sleep 1000 || fail "container b starts"
 bpid_b=$BGP
-bmem=$(state_get "$b" cgroup_paths.memory)
+bmem=$(cg_path "$b" memory)
 xrun 0 "delete -f of a exits 0" lx delete -f "$a"
 BGP=$bpid_a
 bg_rc
@@ -79,8 +79,8 @@ lx run --name "$p" -- true > /dev/null 2>&1
 xrun 0 "delete of a stopped prefix-named container exits 0" lx delete "$p"
 ok "$p-1 still runs" lxc_running "$p-1"
 ok "${p}1 still runs" lxc_running "${p}1"
-ok "$p-1's cgroup is intact" test -d "$(state_get "$p-1" cgroup_paths.memory)"
-ok "${p}1's cgroup is intact" test -d "$(state_get "${p}1" cgroup_paths.memory)"
+ok "$p-1's cgroup is intact" test -d "$(cg_path "$p-1" memory)"
+ok "${p}1's cgroup is intact" test -d "$(cg_path "${p}1" memory)"
 lx delete -f "$p-1" > /dev/null
 lx delete -f "${p}1" > /dev/null
 BGP=$bpid_1

@@ -159,7 +159,7 @@ if kill_lxc_start "$n"; then
 	is "$(lxc_cgroups "$n")" "" "delete removed the leaked cgroups"
 	assert_no_leftovers "$n"
 	ok "the bystander still runs" lxc_running "$other"
-	ok "the bystander's cgroups are intact" test -d "$(state_get "$other" cgroup_paths.memory)"
+	ok "the bystander's cgroups are intact" test -d "$(cg_path "$other" memory)"
 else
 	fail "lxc-start SIGKILLed" "no lxc-start parent found"
 fi

@@ -11,7 +11,8 @@ NL='
 # our_leftovers: anything of this script's containers left anywhere.
 our_leftovers() {
 	containers_empty || echo "$ROOT/containers is not empty: $(ls -A "$ROOT/containers" | tr '\n' ' ')"
-	for _g in /sys/fs/cgroup/*/lxc.payload.lxt$$n* /sys/fs/cgroup/*/lxc.monitor.lxt$$n*; do
+	for _g in /sys/fs/cgroup/*/lxc.payload.lxt$$n* /sys/fs/cgroup/*/lxc.monitor.lxt$$n* \
+		/sys/fs/cgroup/lxc.payload.lxt$$n* /sys/fs/cgroup/lxc.monitor.lxt$$n*; do
 		[ -e "$_g" ] && echo "cgroup $_g exists"
 	done
 	_ls=$(lxc-ls -1 -P "$LXCPATH" 2>/dev/null)
@@ -49,7 +50,8 @@ _check_bad() {
 		fail "$_desc" "$_problems" "stderr: $(cat "$TMPD/bad.err")"
 		# Clean up so that the next case is judged on its own.
 		rm -rf "${ROOT:?}/containers"
-		for _g in /sys/fs/cgroup/*/lxc.payload.lxt$$n* /sys/fs/cgroup/*/lxc.monitor.lxt$$n*; do
+		for _g in /sys/fs/cgroup/*/lxc.payload.lxt$$n* /sys/fs/cgroup/*/lxc.monitor.lxt$$n* \
+			/sys/fs/cgroup/lxc.payload.lxt$$n* /sys/fs/cgroup/lxc.monitor.lxt$$n*; do
 			[ -d "$_g" ] && rmdir "$_g" 2> /dev/null
 		done
 	fi

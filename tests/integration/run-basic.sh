@@ -26,8 +26,13 @@ like "$(state_get "$n" finished)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}
 like "$(state_get "$n" created)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "state.json created is RFC 3339"
 like "$(state_get "$n" init_process_start)" '^[1-9][0-9]*$' "state.json init_process_start is numeric"
 like "$(state_get "$n" init_process_pid)" '^[1-9][0-9]*$' "state.json init_process_pid is numeric"
-like "$(state_get "$n" cgroup_paths.memory)" '^/sys/fs/cgroup/memory/.*lxc\.payload\.'"$n"'(-[0-9]+)?$' \
-	"state.json cgroup_paths.memory is under /sys/fs/cgroup/memory"
+if cgroup_v2_only; then
+	like "$(state_get "$n" cgroup_paths.unified)" '^/sys/fs/cgroup/(.*/)?lxc\.payload\.'"$n"'(-[0-9]+)?$' \
+		"state.json cgroup_paths.unified is under /sys/fs/cgroup"
+else
+	like "$(state_get "$n" cgroup_paths.memory)" '^/sys/fs/cgroup/memory/.*lxc\.payload\.'"$n"'(-[0-9]+)?$' \
+		"state.json cgroup_paths.memory is under /sys/fs/cgroup/memory"
+fi
 is "$(state_get "$n" lxcpath)" "$LXCPATH" "state.json lxcpath"
 
 # config.env: mode 0600, a JSON array of strings

@@ -18,6 +18,17 @@ section_of() {
 	awk -v h="## $2" '$0 == h { on = 1; next } /^## / { on = 0 } on' "$1"
 }
 
+# The limit lines lxcshim renders for this host's cgroup layout.
+if cgroup_v2_only; then
+	mem_key=lxc.cgroup2.memory.max
+	cpus_half='lxc.cgroup2.cpu.max = 50000 100000'
+	shares_256='lxc.cgroup2.cpu.weight = 10'
+else
+	mem_key=lxc.cgroup.memory.limit_in_bytes
+	cpus_half='lxc.cgroup.cpu.cfs_quota_us = 50000'
+	shares_256='lxc.cgroup.cpu.shares = 256'
+fi
+
 created_nothing() {
 	_n=$1
 	_l=$(leftovers "$_n")
@@ -150,8 +161,8 @@ like "$argv" " /\.lxcshim-init (.* )?-w /tmp (.* )?-- id\$" "-w reaches the init
 n=$(new_name)
 lx run --dry-run --name "$n" -m 64m --cpus 0.5 --hostname dryhost --net host -e DRY=1 -- true > "$TMPD/dry" 2>&1
 section_of "$TMPD/dry" "$ROOT/containers/$n/config" > "$TMPD/config"
-ok "-m is rendered" grep -qx 'lxc.cgroup.memory.limit_in_bytes = 67108864' "$TMPD/config"
-ok "--cpus is rendered" grep -qx 'lxc.cgroup.cpu.cfs_quota_us = 50000' "$TMPD/config"
+ok "-m is rendered" grep -qx "$mem_key = 67108864" "$TMPD/config"
+ok "--cpus is rendered" grep -qx "$cpus_half" "$TMPD/config"
 ok "--hostname is rendered" grep -qx 'lxc.uts.name = dryhost' "$TMPD/config"
 ok "--net host is rendered" grep -qx 'lxc.net.0.type = none' "$TMPD/config"
 like "$(section_of "$TMPD/dry" "$ROOT/containers/$n/config.env")" '"DRY=1"' "-e is in the environment"
@@ -184,8 +195,8 @@ is "$rc" 0 "--dry-run --spec exits 0"
 [ "$rc" = 0 ] || diag "stderr: $(cat "$TMPD/err")"
 section_of "$TMPD/dry" "$ROOT/containers/$n/config" > "$TMPD/config"
 section_of "$TMPD/dry" "$ROOT/containers/$n/config.env" > "$TMPD/env"
-ok "--spec: memory is rendered" grep -qx 'lxc.cgroup.memory.limit_in_bytes = 67108864' "$TMPD/config"
-ok "--spec: cpu-shares is rendered" grep -qx 'lxc.cgroup.cpu.shares = 256' "$TMPD/config"
+ok "--spec: memory is rendered" grep -qx "$mem_key = 67108864" "$TMPD/config"
+ok "--spec: cpu-shares is rendered" grep -qx "$shares_256" "$TMPD/config"
 ok "--spec: hostname is rendered" grep -qx 'lxc.uts.name = spechost' "$TMPD/config"
 like "$(cat "$TMPD/env")" '"FROM_SPEC=yes"' "--spec: env is in the environment"
 like "$(argv_of "$TMPD/dry")" ' -- /\.lxcshim-init -- echo from-spec$' "--spec: command is the workload"
@@ -197,10 +208,10 @@ rc=$?
 is "$rc" 0 "--dry-run --spec with overriding flags exits 0"
 section_of "$TMPD/dry" "$ROOT/containers/$n/config" > "$TMPD/config"
 section_of "$TMPD/dry" "$ROOT/containers/$n/config.env" > "$TMPD/env"
-ok "-m overrides the spec's memory" grep -qx 'lxc.cgroup.memory.limit_in_bytes = 134217728' "$TMPD/config"
-is "$(grep -c '^lxc.cgroup.memory.limit_in_bytes = .' "$TMPD/config")" 1 "only one memory limit is rendered"
+ok "-m overrides the spec's memory" grep -qx "$mem_key = 134217728" "$TMPD/config"
+is "$(grep -c "^$mem_key = ." "$TMPD/config")" 1 "only one memory limit is rendered"
 ok "--hostname overrides the spec's hostname" grep -qx 'lxc.uts.name = flaghost' "$TMPD/config"
-ok "the spec's value is kept where no flag overrides it" grep -qx 'lxc.cgroup.cpu.shares = 256' "$TMPD/config"
+ok "the spec's value is kept where no flag overrides it" grep -qx "$shares_256" "$TMPD/config"
 like "$(cat "$TMPD/env")" '"OVERRIDE=flag"' "-e overrides the spec's env entry"
 unlike "$(cat "$TMPD/env")" '"OVERRIDE=spec"' "the spec's overridden env entry is gone"
 like "$(cat "$TMPD/env")" '"FROM_SPEC=yes"' "the spec's other env entries stay"
