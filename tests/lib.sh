@@ -30,6 +30,9 @@
 #   wait_file_match FILE ERE [PID]   the same for any file
 #   bg_start NAME RUN-ARGS...  `run --name NAME` in the background, see
 #                       below; bg_wait_running, bg_release, bg_wait (BG_RC)
+#   lxc_cgroups NAME    the lxc.payload/lxc.monitor cgroup dirs of NAME
+#   kill_lxc_start NAME SIGKILLs NAME's lxc-start monitor (fails if the
+#                       init's parent is not lxc-start)
 # Polls are bounded readiness waits (10 ms steps); no test asserts timing.
 # The exit trap adds a last test (no container of the script still
 # running), stops every container the script started, kills the background
@@ -479,6 +482,27 @@ xrun() {
 	fi
 }
 
+# ---- LXC internals, for the fault tests -----------------------------------------
+
+# lxc_cgroups NAME: the cgroup dirs LXC made for NAME, in every hierarchy.
+lxc_cgroups() {
+	for _lc_g in /sys/fs/cgroup/*/lxc.payload."$1" /sys/fs/cgroup/*/lxc.monitor."$1" \
+		/sys/fs/cgroup/lxc.payload."$1" /sys/fs/cgroup/lxc.monitor."$1"; do
+		[ -d "$_lc_g" ] && echo "$_lc_g"
+	done
+}
+
+# kill_lxc_start NAME: SIGKILLs the monitor (the init's parent), and only
+# if it really is lxc-start.
+kill_lxc_start() {
+	_lc_init=$(state_get "$1" init_process_pid)
+	_lc_mon=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$_lc_init/stat" 2> /dev/null)
+	if [ -n "$_lc_mon" ] && [ "$(cat "/proc/$_lc_mon/comm" 2> /dev/null)" = lxc-start ]; then
+		kill -KILL "$_lc_mon"
+		return 0
+	fi
+	return 1
+}
 
 _t_on_exit() {
 	_t_rc0=$?
