@@ -33,6 +33,13 @@
 #   lxc_cgroups NAME    the lxc.payload/lxc.monitor cgroup dirs of NAME
 #   kill_lxc_start NAME SIGKILLs NAME's lxc-start monitor (fails if the
 #                       init's parent is not lxc-start)
+#   lx_wrapper FILE     writes FILE, an executable lx for shells without
+#                       this environment (a tmux pane)
+#   tmux helpers (the test sets TSOCK and TS): tmx ARGS (tmux -S $TSOCK),
+#                       screen / screen_has ERE (the pane's text),
+#                       tsend KEY CMDLINE / twait KEY (type a line, wait for
+#                       its status or "hung"), tsize ROWS COLS,
+#                       file_is FILE TEXT, file_nonempty FILE
 # Polls are bounded readiness waits (10 ms steps); no test asserts timing.
 # The exit trap adds a last test (no container of the script still
 # running), stops every container the script started, kills the background
@@ -480,6 +487,71 @@ xrun() {
 	else
 		fail "$_desc" "expected status $_want, got $_rc" "stdout: $(cat "$TMPD/out")" "stderr: $(cat "$TMPD/err")"
 	fi
+}
+
+# ---- tmux: driving a real terminal ---------------------------------------------
+# A test sets TSOCK (its private server's socket) and TS (the session) and
+# kills the server in its own exit trap.
+
+# lx_wrapper FILE: writes an executable lx for a shell that does not have
+# this one's environment (a tmux pane): absolute paths, the rootfs and
+# init/template exported.
+lx_wrapper() {
+	cat > "$1" <<EOF
+#!/bin/sh
+LXCSHIM_ROOTFS='$LXCSHIM_ROOTFS'
+export LXCSHIM_ROOTFS
+${LXCSHIM_INIT:+LXCSHIM_INIT='$LXCSHIM_INIT'; export LXCSHIM_INIT}
+${LXCSHIM_TEMPLATE:+LXCSHIM_TEMPLATE='$LXCSHIM_TEMPLATE'; export LXCSHIM_TEMPLATE}
+exec '$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' "\$@"
+EOF
+	chmod +x "$1"
+}
+
+tmx() {
+	tmux -S "$TSOCK" "$@"
+}
+
+# screen: what the pane shows now; screen_has ERE.
+screen() {
+	tmx capture-pane -p -J -t "$TS"
+}
+
+screen_has() {
+	screen | grep -Eq -- "$1"
+}
+
+file_is() {
+	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
+}
+
+file_nonempty() {
+	[ -s "$1" ]
+}
+
+# tsend KEY CMDLINE: types CMDLINE into the tmux shell, followed by a
+# record of its status in $TMPD/rc.KEY.
+tsend() {
+	rm -f "$TMPD/rc.$1"
+	tmx send-keys -t "$TS" -l "$2; echo \$? > $TMPD/rc.$1"
+	# ^J, not Enter: it ends the line even if a test left the
+	# terminal without icrnl.
+	tmx send-keys -t "$TS" C-j
+}
+
+# twait KEY: waits (bounded) for the command line KEY to finish; prints its
+# status, or "hung".
+twait() {
+	if poll file_nonempty "$TMPD/rc.$1"; then
+		cat "$TMPD/rc.$1"
+	else
+		echo hung
+	fi
+}
+
+# tsize ROWS COLS
+tsize() {
+	tmx resize-window -t "$TS" -x "$2" -y "$1"
 }
 
 # ---- LXC internals, for the fault tests -----------------------------------------

@@ -16,51 +16,11 @@ VOL=$TMPD/vol
 mkdir -p "$VOL"
 chmod 1777 "$VOL" # -u 1000 writes there too
 
-tmx() {
-	tmux -S "$TSOCK" "$@"
-}
 trap '_et_rc=$?; tmx kill-server >/dev/null 2>&1; (exit $_et_rc); _t_on_exit' EXIT
 
 LXW=$TMPD/lxw
-cat > "$LXW" <<EOF2
-#!/bin/sh
-LXCSHIM_ROOTFS='$LXCSHIM_ROOTFS'
-export LXCSHIM_ROOTFS
-${LXCSHIM_INIT:+LXCSHIM_INIT='$LXCSHIM_INIT'; export LXCSHIM_INIT}
-${LXCSHIM_TEMPLATE:+LXCSHIM_TEMPLATE='$LXCSHIM_TEMPLATE'; export LXCSHIM_TEMPLATE}
-exec '$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' "\$@"
-EOF2
-chmod +x "$LXW"
+lx_wrapper "$LXW"
 
-screen() {
-	tmx capture-pane -p -J -t "$TS"
-}
-screen_has() {
-	screen | grep -Eq -- "$1"
-}
-file_is() {
-	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
-}
-file_nonempty() {
-	[ -s "$1" ]
-}
-# tsend KEY CMDLINE: types CMDLINE into the tmux shell, then a record of
-# its status in $TMPD/rc.KEY.
-tsend() {
-	rm -f "$TMPD/rc.$1"
-	tmx send-keys -t "$TS" -l "$2; echo \$? > $TMPD/rc.$1"
-	tmx send-keys -t "$TS" C-j
-}
-twait() {
-	if poll file_nonempty "$TMPD/rc.$1"; then
-		cat "$TMPD/rc.$1"
-	else
-		echo hung
-	fi
-}
-tsize() {
-	tmx resize-window -t "$TS" -x "$2" -y "$1"
-}
 # The pid of the lxcshim the tmux shell runs now (the wrapper execs it).
 exec_pid() {
 	pgrep -P "$(tmx display-message -p -t "$TS" '#{pane_pid}')" | head -n 1
