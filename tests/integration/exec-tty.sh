@@ -21,6 +21,13 @@ trap '_et_rc=$?; tmx kill-server >/dev/null 2>&1; (exit $_et_rc); _t_on_exit' EX
 LXW=$TMPD/lxw
 lx_wrapper "$LXW"
 
+# ttype LINE: types LINE and Enter, for the shell inside the container
+# (no status record: tsend's is the caller's shell).
+ttype() {
+	tmx send-keys -t "$TS" -l "$1"
+	tmx send-keys -t "$TS" Enter
+}
+
 # The pid of the lxcshim the tmux shell runs now (the wrapper execs it).
 exec_pid() {
 	pgrep -P "$(tmx display-message -p -t "$TS" '#{pane_pid}')" | head -n 1
@@ -101,22 +108,18 @@ tsize 30 100
 # ---- job control ------------------------------------------------------------------------
 rm -f "$VOL/sh.up" "$TMPD/g.before" "$TMPD/g.after"
 tsend job "clear; stty -g > $TMPD/g.before; $LXW exec -t -i $n sh -i; r=\$?; stty -g > $TMPD/g.after; (exit \$r)"
-tmx send-keys -t "$TS" -l "touch /vol/sh.up"
-tmx send-keys -t "$TS" Enter
+ttype "touch /vol/sh.up"
 if poll test -e "$VOL/sh.up"; then
 	pass "an interactive sh runs under exec -t -i"
-	tmx send-keys -t "$TS" -l "sleep 100 &"
-	tmx send-keys -t "$TS" Enter
-	tmx send-keys -t "$TS" -l "jobs"
-	tmx send-keys -t "$TS" Enter
+	ttype "sleep 100 &"
+	ttype "jobs"
 	if poll screen_has '^\[1\]\+? +Running +sleep 100'; then
 		pass "job control: jobs lists the background sleep 100"
 	else
 		fail "job control: jobs lists the background sleep 100" "screen: $(screen)"
 	fi
 	rm -f "$VOL/s200.up"
-	tmx send-keys -t "$TS" -l "kill %1; touch /vol/s200.up; sleep 200"
-	tmx send-keys -t "$TS" Enter
+	ttype "kill %1; touch /vol/s200.up; sleep 200"
 	poll test -e "$VOL/s200.up"
 	tmx send-keys -t "$TS" C-z
 	if poll screen_has '\[[0-9]\]\+? +Stopped +sleep 200'; then
@@ -124,19 +127,16 @@ if poll test -e "$VOL/sh.up"; then
 	else
 		fail "job control: ^Z stops the foreground sleep 200" "screen: $(screen)"
 	fi
-	tmx send-keys -t "$TS" -l "fg"
-	tmx send-keys -t "$TS" Enter
+	ttype "fg"
 	poll screen_has '^sleep 200$' > /dev/null
 	tmx send-keys -t "$TS" C-c
-	tmx send-keys -t "$TS" -l "echo fg-\$?-done"
-	tmx send-keys -t "$TS" Enter
+	ttype "echo fg-\$?-done"
 	if poll screen_has '^fg-130-done'; then
 		pass "job control: fg brings it back and ^C ends it (130)"
 	else
 		fail "job control: fg brings it back and ^C ends it (130)" "screen: $(screen)"
 	fi
-	tmx send-keys -t "$TS" -l "exit 6"
-	tmx send-keys -t "$TS" Enter
+	ttype "exit 6"
 	is "$(twait job)" 6 "exit 6 of the interactive sh: exec exits 6"
 	ok "the caller's terminal modes are restored after the sh session" cmp -s "$TMPD/g.before" "$TMPD/g.after"
 else
