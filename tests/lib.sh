@@ -35,7 +35,9 @@
 #                       init's parent is not lxc-start)
 #   lx_wrapper FILE     writes FILE, an executable lx for shells without
 #                       this environment (a tmux pane)
-#   tmux helpers (the test sets TSOCK and TS): tmx ARGS (tmux -S $TSOCK),
+#   tmux_setup PREFIX   a private tmux server (TSOCK, TS) killed at exit,
+#                       and LXW, an lx_wrapper for its shell
+#   tmux helpers (after tmux_setup): tmx ARGS (tmux -S $TSOCK),
 #                       screen / screen_has ERE (the pane's text),
 #                       tsend KEY CMDLINE / twait KEY (type a line, wait for
 #                       its status or "hung"), tsize ROWS COLS,
@@ -490,8 +492,8 @@ xrun() {
 }
 
 # ---- tmux: driving a real terminal ---------------------------------------------
-# A test sets TSOCK (its private server's socket) and TS (the session) and
-# kills the server in its own exit trap.
+# A test calls tmux_setup, or sets TSOCK (its private server's socket) and
+# TS (the session) and kills the server in its own exit trap.
 
 # lx_wrapper FILE: writes an executable lx for a shell that does not have
 # this one's environment (a tmux pane): absolute paths, the rootfs and
@@ -510,6 +512,17 @@ EOF
 
 tmx() {
 	tmux -S "$TSOCK" "$@"
+}
+
+# tmux_setup PREFIX: a private tmux server for this script (TSOCK, session
+# TS=PREFIX<pid>) that the exit trap kills, and LXW, an lx_wrapper for its
+# shell.
+tmux_setup() {
+	TSOCK=$TMPD/tmux.sock
+	TS=$1$$
+	LXW=$TMPD/lxw
+	lx_wrapper "$LXW"
+	trap '_tx_rc=$?; tmx kill-server >/dev/null 2>&1; (exit $_tx_rc); _t_on_exit' EXIT
 }
 
 # screen: what the pane shows now; screen_has ERE.

@@ -10,16 +10,10 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 . "${TESTS_LIB:?}"
 
-TSOCK=$TMPD/tmux.sock
-TS=lxet$$
+tmux_setup lxet
 VOL=$TMPD/vol
 mkdir -p "$VOL"
 chmod 1777 "$VOL" # -u 1000 writes there too
-
-trap '_et_rc=$?; tmx kill-server >/dev/null 2>&1; (exit $_et_rc); _t_on_exit' EXIT
-
-LXW=$TMPD/lxw
-lx_wrapper "$LXW"
 
 # ttype LINE: types LINE and Enter, for the shell inside the container
 # (no status record: tsend's is the caller's shell).

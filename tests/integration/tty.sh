@@ -10,18 +10,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 . "${TESTS_LIB:?}"
 
-TSOCK=$TMPD/tmux.sock
-TS=lxtty$$
+tmux_setup lxtty
 VOL=$TMPD/vol
 mkdir -p "$VOL"
-
-tty_cleanup() {
-	tmx kill-server >/dev/null 2>&1
-}
-trap '_tty_rc=$?; tty_cleanup; (exit $_tty_rc); _t_on_exit' EXIT
-
-LXW=$TMPD/lxw
-lx_wrapper "$LXW"
 
 # tclear: a fresh screen and no history, for capture-pane.
 tclear() {
