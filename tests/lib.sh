@@ -41,6 +41,7 @@
 #                       screen / screen_has ERE (the pane's text),
 #                       tsend KEY CMDLINE / twait KEY (type a line, wait for
 #                       its status or "hung"), tsize ROWS COLS,
+#                       tresize FILE ROWS COLS DESC (resize, test FILE follows),
 #                       file_is FILE TEXT, file_nonempty FILE
 # Polls are bounded readiness waits (10 ms steps); no test asserts timing.
 # The exit trap adds a last test (no container of the script still
@@ -565,6 +566,17 @@ twait() {
 # tsize ROWS COLS
 tsize() {
 	tmx resize-window -t "$TS" -x "$2" -y "$1"
+}
+
+# tresize FILE ROWS COLS DESC: resizes the window and passes DESC when FILE
+# (the workload's `stty size`) follows (bounded).
+tresize() {
+	tsize "$2" "$3"
+	if poll file_is "$1" "$2 $3"; then
+		pass "$4"
+	else
+		fail "$4" "size: $(cat "$1" 2>&1)"
+	fi
 }
 
 # ---- LXC internals, for the fault tests -----------------------------------------

@@ -142,18 +142,8 @@ if poll file_is "$VOL/size" "30 100"; then
 else
 	fail "resize: the workload starts at 30 100" "size: $(cat "$VOL/size" 2>&1)"
 fi
-tsize 40 120
-if poll file_is "$VOL/size" "40 120"; then
-	pass "resizing the caller's terminal to 40x120 resizes the workload's terminal"
-else
-	fail "resizing the caller's terminal to 40x120 resizes the workload's terminal" "size: $(cat "$VOL/size" 2>&1)"
-fi
-tsize 25 90
-if poll file_is "$VOL/size" "25 90"; then
-	pass "a second resize (25x90) propagates too"
-else
-	fail "a second resize (25x90) propagates too" "size: $(cat "$VOL/size" 2>&1)"
-fi
+tresize "$VOL/size" 40 120 "resizing the caller's terminal to 40x120 resizes the workload's terminal"
+tresize "$VOL/size" 25 90 "a second resize (25x90) propagates too"
 tmx send-keys -t "$TS" C-c
 rc=$(twait winch)
 is "$rc" 130 "^C ends the resize loop, run exits 130"
