@@ -24,25 +24,39 @@ exec_pty_size (int from, struct winsize *ws)
 		*ws = (struct winsize) { .ws_row = 24, .ws_col = 80 };
 }
 
-static int
-send_fd (int sock, int fd)
-{
-	char byte = 'T';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+/* One byte and room for one SCM_RIGHTS fd: the message both ends use. */
+struct fd_msg {
+	char byte;
+	struct iovec iov;
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE (sizeof (int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+	struct msghdr msg;
+};
+
+static void
+fd_msg_init (struct fd_msg *m, char byte)
+{
+	memset (m, 0, sizeof *m);
+	m->byte = byte;
+	m->iov = (struct iovec) { .iov_base = &m->byte, .iov_len = 1 };
+	m->msg = (struct msghdr) { .msg_iov = &m->iov, .msg_iovlen = 1, .msg_control = m->u.buf, .msg_controllen = sizeof m->u.buf };
+}
+
+static int
+send_fd (int sock, int fd)
+{
+	struct fd_msg m;
 	struct cmsghdr *c;
 
-	memset (&u, 0, sizeof u);
-	c = CMSG_FIRSTHDR (&msg);
+	fd_msg_init (&m, 'T');
+	c = CMSG_FIRSTHDR (&m.msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN (sizeof (int));
 	memcpy (CMSG_DATA (c), &fd, sizeof fd);
-	while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+	while (sendmsg (sock, &m.msg, MSG_NOSIGNAL) < 0)
 		if (errno != EINTR)
 			return -1;
 	return 0;
@@ -105,27 +119,22 @@ fail_master:
 int
 exec_pty_receive (int sock, int *master, lxcshim_error_t *err)
 {
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE (sizeof (int))];
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+	struct fd_msg m;
 	struct cmsghdr *c;
 	ssize_t n;
 
 	*master = -1;
+	fd_msg_init (&m, 0);
 	do
-		n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg (sock, &m.msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return lxcshim_fail_errno (err, "receive the exec terminal");
 	if (n == 0)
 		return 0; /* it gave up first: its report says why */
-	c = CMSG_FIRSTHDR (&msg);
+	c = CMSG_FIRSTHDR (&m.msg);
 	if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN (sizeof (int)) || (msg.msg_flags & MSG_CTRUNC))
+	    c->cmsg_len != CMSG_LEN (sizeof (int)) || (m.msg.msg_flags & MSG_CTRUNC))
 		return lxcshim_fail (err, EPROTO, "the exec terminal did not arrive");
 	memcpy (master, CMSG_DATA (c), sizeof (int));
 	fcntl (*master, F_SETFL, fcntl (*master, F_GETFL) | O_NONBLOCK);

@@ -32,6 +32,19 @@
 #   wait_file_match FILE ERE [PID]   the same for any file
 #   bg_start NAME RUN-ARGS...  `run --name NAME` in the background, see
 #                       below; bg_wait_running, bg_release, bg_wait (BG_RC)
+#   lxc_cgroups NAME    the lxc.payload/lxc.monitor cgroup dirs of NAME
+#   kill_lxc_start NAME SIGKILLs NAME's lxc-start monitor (fails if the
+#                       init's parent is not lxc-start)
+#   lx_wrapper FILE     writes FILE, an executable lx for shells without
+#                       this environment (a tmux pane)
+#   tmux_setup PREFIX   a private tmux server (TSOCK, TS) killed at exit,
+#                       and LXW, an lx_wrapper for its shell
+#   tmux helpers (after tmux_setup): tmx ARGS (tmux -S $TSOCK),
+#                       screen / screen_has ERE (the pane's text),
+#                       tsend KEY CMDLINE / twait KEY (type a line, wait for
+#                       its status or "hung"), tsize ROWS COLS,
+#                       tresize FILE ROWS COLS DESC (resize, test FILE follows),
+#                       file_is FILE TEXT, file_nonempty FILE
 # Polls are bounded readiness waits (10 ms steps); no test asserts timing.
 # The exit trap adds a last test (no container of the script still
 # running), stops every container the script started, kills the background
@@ -502,6 +515,114 @@ xrun() {
 	fi
 }
 
+# ---- tmux: driving a real terminal ---------------------------------------------
+# A test calls tmux_setup, or sets TSOCK (its private server's socket) and
+# TS (the session) and kills the server in its own exit trap.
+
+# lx_wrapper FILE: writes an executable lx for a shell that does not have
+# this one's environment (a tmux pane): absolute paths, the rootfs and
+# init/template exported.
+lx_wrapper() {
+	cat > "$1" <<EOF
+#!/bin/sh
+LXCSHIM_ROOTFS='$LXCSHIM_ROOTFS'
+export LXCSHIM_ROOTFS
+${LXCSHIM_INIT:+LXCSHIM_INIT='$LXCSHIM_INIT'; export LXCSHIM_INIT}
+${LXCSHIM_TEMPLATE:+LXCSHIM_TEMPLATE='$LXCSHIM_TEMPLATE'; export LXCSHIM_TEMPLATE}
+exec '$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' "\$@"
+EOF
+	chmod +x "$1"
+}
+
+tmx() {
+	tmux -S "$TSOCK" "$@"
+}
+
+# tmux_setup PREFIX: a private tmux server for this script (TSOCK, session
+# TS=PREFIX<pid>) that the exit trap kills, and LXW, an lx_wrapper for its
+# shell.
+tmux_setup() {
+	TSOCK=$TMPD/tmux.sock
+	TS=$1$$
+	LXW=$TMPD/lxw
+	lx_wrapper "$LXW"
+	trap '_tx_rc=$?; tmx kill-server >/dev/null 2>&1; (exit $_tx_rc); _t_on_exit' EXIT
+}
+
+# screen: what the pane shows now; screen_has ERE.
+screen() {
+	tmx capture-pane -p -J -t "$TS"
+}
+
+screen_has() {
+	screen | grep -Eq -- "$1"
+}
+
+file_is() {
+	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
+}
+
+file_nonempty() {
+	[ -s "$1" ]
+}
+
+# tsend KEY CMDLINE: types CMDLINE into the tmux shell, followed by a
+# record of its status in $TMPD/rc.KEY.
+tsend() {
+	rm -f "$TMPD/rc.$1"
+	tmx send-keys -t "$TS" -l "$2; echo \$? > $TMPD/rc.$1"
+	# ^J, not Enter: it ends the line even if a test left the
+	# terminal without icrnl.
+	tmx send-keys -t "$TS" C-j
+}
+
+# twait KEY: waits (bounded) for the command line KEY to finish; prints its
+# status, or "hung".
+twait() {
+	if poll file_nonempty "$TMPD/rc.$1"; then
+		cat "$TMPD/rc.$1"
+	else
+		echo hung
+	fi
+}
+
+# tsize ROWS COLS
+tsize() {
+	tmx resize-window -t "$TS" -x "$2" -y "$1"
+}
+
+# tresize FILE ROWS COLS DESC: resizes the window and passes DESC when FILE
+# (the workload's `stty size`) follows (bounded).
+tresize() {
+	tsize "$2" "$3"
+	if poll file_is "$1" "$2 $3"; then
+		pass "$4"
+	else
+		fail "$4" "size: $(cat "$1" 2>&1)"
+	fi
+}
+
+# ---- LXC internals, for the fault tests -----------------------------------------
+
+# lxc_cgroups NAME: the cgroup dirs LXC made for NAME, in every hierarchy.
+lxc_cgroups() {
+	for _lc_g in /sys/fs/cgroup/*/lxc.payload."$1" /sys/fs/cgroup/*/lxc.monitor."$1" \
+		/sys/fs/cgroup/lxc.payload."$1" /sys/fs/cgroup/lxc.monitor."$1"; do
+		[ -d "$_lc_g" ] && echo "$_lc_g"
+	done
+}
+
+# kill_lxc_start NAME: SIGKILLs the monitor (the init's parent), and only
+# if it really is lxc-start.
+kill_lxc_start() {
+	_lc_init=$(state_get "$1" init_process_pid)
+	_lc_mon=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$_lc_init/stat" 2> /dev/null)
+	if [ -n "$_lc_mon" ] && [ "$(cat "/proc/$_lc_mon/comm" 2> /dev/null)" = lxc-start ]; then
+		kill -KILL "$_lc_mon"
+		return 0
+	fi
+	return 1
+}
 
 _t_on_exit() {
 	_t_rc0=$?

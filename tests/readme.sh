@@ -7,14 +7,8 @@
 # command expects it.  Needs neither root nor LXC.
 top=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 rc=$top/scripts/readme-commands.sh
-n=0 failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lxcshim-readme.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"; echo "1..$n"; [ "$failed" = 0 ] || exit 1' EXIT
-
-pass () { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done; }
-is () { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "expected: '$2'" "     got: '$1'"; fi; }
-like () { if printf '%s\n' "$1" | grep -Eq -- "$2"; then pass "$3"; else fail "$3" "expected to match /$2/" "got: '$1'"; fi; }
+tap_name=readme
+. "$top/tests/tap.sh"
 
 # ---- the project's own README
 readme=$top/README.md

@@ -94,15 +94,7 @@ fi
 if command -v tmux >/dev/null 2>&1; then
 	n=$(new_name)
 	TS=lxdet$$
-	cat > "$TMPD/lxw" <<EOF
-#!/bin/sh
-LXCSHIM_ROOTFS='$LXCSHIM_ROOTFS'
-export LXCSHIM_ROOTFS
-${LXCSHIM_INIT:+LXCSHIM_INIT='$LXCSHIM_INIT'; export LXCSHIM_INIT}
-${LXCSHIM_TEMPLATE:+LXCSHIM_TEMPLATE='$LXCSHIM_TEMPLATE'; export LXCSHIM_TEMPLATE}
-exec '$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' "\$@"
-EOF
-	chmod +x "$TMPD/lxw"
+	lx_wrapper "$TMPD/lxw"
 	tmux -S "$TSOCK" new-session -d -s "$TS" -x 100 -y 30 \
 		"sh -c '$TMPD/lxw run -d --name $n -- sleep 1000 > $TMPD/tmux.id; echo \$? > $TMPD/tmux.rc; exec sleep 1000'"
 	if poll test -s "$TMPD/tmux.rc"; then

@@ -10,57 +10,18 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 . "${TESTS_LIB:?}"
 
-TSOCK=$TMPD/tmux.sock
-TS=lxet$$
+tmux_setup lxet
 VOL=$TMPD/vol
 mkdir -p "$VOL"
 chmod 1777 "$VOL" # -u 1000 writes there too
 
-tmx() {
-	tmux -S "$TSOCK" "$@"
+# ttype LINE: types LINE and Enter, for the shell inside the container
+# (no status record: tsend's is the caller's shell).
+ttype() {
+	tmx send-keys -t "$TS" -l "$1"
+	tmx send-keys -t "$TS" Enter
 }
-trap '_et_rc=$?; tmx kill-server >/dev/null 2>&1; (exit $_et_rc); _t_on_exit' EXIT
 
-LXW=$TMPD/lxw
-cat > "$LXW" <<EOF2
-#!/bin/sh
-LXCSHIM_ROOTFS='$LXCSHIM_ROOTFS'
-export LXCSHIM_ROOTFS
-${LXCSHIM_INIT:+LXCSHIM_INIT='$LXCSHIM_INIT'; export LXCSHIM_INIT}
-${LXCSHIM_TEMPLATE:+LXCSHIM_TEMPLATE='$LXCSHIM_TEMPLATE'; export LXCSHIM_TEMPLATE}
-exec '$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' "\$@"
-EOF2
-chmod +x "$LXW"
-
-screen() {
-	tmx capture-pane -p -J -t "$TS"
-}
-screen_has() {
-	screen | grep -Eq -- "$1"
-}
-file_is() {
-	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
-}
-file_nonempty() {
-	[ -s "$1" ]
-}
-# tsend KEY CMDLINE: types CMDLINE into the tmux shell, then a record of
-# its status in $TMPD/rc.KEY.
-tsend() {
-	rm -f "$TMPD/rc.$1"
-	tmx send-keys -t "$TS" -l "$2; echo \$? > $TMPD/rc.$1"
-	tmx send-keys -t "$TS" C-j
-}
-twait() {
-	if poll file_nonempty "$TMPD/rc.$1"; then
-		cat "$TMPD/rc.$1"
-	else
-		echo hung
-	fi
-}
-tsize() {
-	tmx resize-window -t "$TS" -x "$2" -y "$1"
-}
 # The pid of the lxcshim the tmux shell runs now (the wrapper execs it).
 exec_pid() {
 	pgrep -P "$(tmx display-message -p -t "$TS" '#{pane_pid}')" | head -n 1
@@ -118,18 +79,8 @@ tsize 30 100
 tsend winch "stty -g > $TMPD/g.before; $LXW exec -t -i $n sh -c 'trap \"stty size > /vol/size.tmp; mv /vol/size.tmp /vol/size\" WINCH; stty size > /vol/size; while :; do sleep 1; done'; r=\$?; stty -g > $TMPD/g.after; (exit \$r)"
 if poll file_is "$VOL/size" "30 100"; then
 	pass "resize: the process starts at 30 100"
-	tsize 40 120
-	if poll file_is "$VOL/size" "40 120"; then
-		pass "resizing the caller's window to 40x120 resizes the exec terminal (SIGWINCH inside)"
-	else
-		fail "resizing the caller's window to 40x120 resizes the exec terminal (SIGWINCH inside)" "size: $(cat "$VOL/size" 2>&1)"
-	fi
-	tsize 25 90
-	if poll file_is "$VOL/size" "25 90"; then
-		pass "a second resize (25x90) propagates too"
-	else
-		fail "a second resize (25x90) propagates too" "size: $(cat "$VOL/size" 2>&1)"
-	fi
+	tresize "$VOL/size" 40 120 "resizing the caller's window to 40x120 resizes the exec terminal (SIGWINCH inside)"
+	tresize "$VOL/size" 25 90 "a second resize (25x90) propagates too"
 else
 	fail "resize: the process starts at 30 100" "size: $(cat "$VOL/size" 2>&1)"
 fi
@@ -141,22 +92,18 @@ tsize 30 100
 # ---- job control ------------------------------------------------------------------------
 rm -f "$VOL/sh.up" "$TMPD/g.before" "$TMPD/g.after"
 tsend job "clear; stty -g > $TMPD/g.before; $LXW exec -t -i $n sh -i; r=\$?; stty -g > $TMPD/g.after; (exit \$r)"
-tmx send-keys -t "$TS" -l "touch /vol/sh.up"
-tmx send-keys -t "$TS" Enter
+ttype "touch /vol/sh.up"
 if poll test -e "$VOL/sh.up"; then
 	pass "an interactive sh runs under exec -t -i"
-	tmx send-keys -t "$TS" -l "sleep 100 &"
-	tmx send-keys -t "$TS" Enter
-	tmx send-keys -t "$TS" -l "jobs"
-	tmx send-keys -t "$TS" Enter
+	ttype "sleep 100 &"
+	ttype "jobs"
 	if poll screen_has '^\[1\]\+? +Running +sleep 100'; then
 		pass "job control: jobs lists the background sleep 100"
 	else
 		fail "job control: jobs lists the background sleep 100" "screen: $(screen)"
 	fi
 	rm -f "$VOL/s200.up"
-	tmx send-keys -t "$TS" -l "kill %1; touch /vol/s200.up; sleep 200"
-	tmx send-keys -t "$TS" Enter
+	ttype "kill %1; touch /vol/s200.up; sleep 200"
 	poll test -e "$VOL/s200.up"
 	tmx send-keys -t "$TS" C-z
 	if poll screen_has '\[[0-9]\]\+? +Stopped +sleep 200'; then
@@ -164,19 +111,16 @@ if poll test -e "$VOL/sh.up"; then
 	else
 		fail "job control: ^Z stops the foreground sleep 200" "screen: $(screen)"
 	fi
-	tmx send-keys -t "$TS" -l "fg"
-	tmx send-keys -t "$TS" Enter
+	ttype "fg"
 	poll screen_has '^sleep 200$' > /dev/null
 	tmx send-keys -t "$TS" C-c
-	tmx send-keys -t "$TS" -l "echo fg-\$?-done"
-	tmx send-keys -t "$TS" Enter
+	ttype "echo fg-\$?-done"
 	if poll screen_has '^fg-130-done'; then
 		pass "job control: fg brings it back and ^C ends it (130)"
 	else
 		fail "job control: fg brings it back and ^C ends it (130)" "screen: $(screen)"
 	fi
-	tmx send-keys -t "$TS" -l "exit 6"
-	tmx send-keys -t "$TS" Enter
+	ttype "exit 6"
 	is "$(twait job)" 6 "exit 6 of the interactive sh: exec exits 6"
 	ok "the caller's terminal modes are restored after the sh session" cmp -s "$TMPD/g.before" "$TMPD/g.after"
 else

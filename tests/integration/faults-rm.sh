@@ -6,25 +6,6 @@
 # stays usable (issue 8, item 7).
 . "${TESTS_LIB:?}"
 
-lxc_cgroups() {
-	for _g in /sys/fs/cgroup/*/lxc.payload."$1" /sys/fs/cgroup/*/lxc.monitor."$1" \
-		/sys/fs/cgroup/lxc.payload."$1" /sys/fs/cgroup/lxc.monitor."$1"; do
-		[ -d "$_g" ] && echo "$_g"
-	done
-}
-
-# kill_lxc_start NAME: SIGKILLs the monitor (the init's parent), and only
-# if it really is lxc-start.
-kill_lxc_start() {
-	_init=$(state_get "$1" init_process_pid)
-	_mon=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$_init/stat" 2> /dev/null)
-	if [ -n "$_mon" ] && [ "$(cat "/proc/$_mon/comm" 2> /dev/null)" = lxc-start ]; then
-		kill -KILL "$_mon"
-		return 0
-	fi
-	return 1
-}
-
 # ---- run --rm, foreground ---------------------------------------------------------
 n=$(new_name)
 start_bg "$n" --rm -- sleep 1000 || fail "the container starts" "$(cat "$TMPD/$n.err")"

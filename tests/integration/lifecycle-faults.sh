@@ -20,26 +20,6 @@ wait_status() {
 	return 1
 }
 
-# The cgroup dirs LXC made for NAME, in every hierarchy.
-lxc_cgroups() {
-	for _g in /sys/fs/cgroup/*/lxc.payload."$1" /sys/fs/cgroup/*/lxc.monitor."$1" \
-		/sys/fs/cgroup/lxc.payload."$1" /sys/fs/cgroup/lxc.monitor."$1"; do
-		[ -d "$_g" ] && echo "$_g"
-	done
-}
-
-# kill_lxc_start NAME: SIGKILLs the monitor (the init's parent), and only
-# if it really is lxc-start.
-kill_lxc_start() {
-	_init=$(state_get "$1" init_process_pid)
-	_mon=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$_init/stat" 2> /dev/null)
-	if [ -n "$_mon" ] && [ "$(cat "/proc/$_mon/comm" 2> /dev/null)" = lxc-start ]; then
-		kill -KILL "$_mon"
-		return 0
-	fi
-	return 1
-}
-
 # ---- 10 parallel state/pause/resume ---------------------------------------------
 n=$(new_name)
 if start_bg "$n" -- sleep 1000; then

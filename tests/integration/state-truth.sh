@@ -121,10 +121,15 @@ fi
 
 # ---- item 9: after the supervisor is SIGKILLed, stop records the truth ----------
 trap7='trap "exit 7" TERM; sleep 1000 & wait'
-n=$(new_name)
-start_bg "$n" -- sh -c "$trap7" || fail "the container starts" "$(cat "$TMPD/$n.err")"
-kill -KILL "$BGP"
-bg_rc
+# orphan: a new container $n running $trap7, its supervisor SIGKILLed
+# (RC is the supervisor's status).
+orphan() {
+	n=$(new_name)
+	start_bg "$n" -- sh -c "$trap7" || fail "the container starts" "$(cat "$TMPD/$n.err")"
+	kill -KILL "$BGP"
+	bg_rc
+}
+orphan
 is "$RC" 137 "the supervisor died of SIGKILL"
 xrun 0 "stop without a supervisor" lx stop -t 20 "$n"
 is "$(state_get "$n" status)" stopped "stop recorded stopped"
@@ -134,10 +139,7 @@ xrun 0 "delete" lx delete "$n"
 assert_no_leftovers "$n"
 
 # The workload ends with nobody watching: the code is unknown, and says so.
-n=$(new_name)
-start_bg "$n" -- sh -c "$trap7" || fail "the container starts" "$(cat "$TMPD/$n.err")"
-kill -KILL "$BGP"
-bg_rc
+orphan
 init=$(state_get "$n" init_process_pid)
 xrun 0 "kill TERM without a supervisor" lx kill "$n" TERM
 ok "the init ends" poll sh -c "! [ -d /proc/$init ] || grep -q '^State:.*Z' /proc/$init/status"
@@ -152,10 +154,7 @@ xrun 0 "delete" lx delete "$n"
 assert_no_leftovers "$n"
 
 # SIGKILL from stop (-t 0) without a supervisor: that death is 137, truly.
-n=$(new_name)
-start_bg "$n" -- sh -c "$trap7" || fail "the container starts" "$(cat "$TMPD/$n.err")"
-kill -KILL "$BGP"
-bg_rc
+orphan
 xrun 0 "stop -t 0 without a supervisor" lx stop -t 0 "$n"
 is "$(state_get "$n" exit_code)" 137 "our own SIGKILL is recorded as 137"
 xrun 0 "delete" lx delete "$n"

@@ -10,68 +10,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 . "${TESTS_LIB:?}"
 
-TSOCK=$TMPD/tmux.sock
-TS=lxtty$$
+tmux_setup lxtty
 VOL=$TMPD/vol
 mkdir -p "$VOL"
-
-tmx() {
-	tmux -S "$TSOCK" "$@"
-}
-
-tty_cleanup() {
-	tmx kill-server >/dev/null 2>&1
-}
-trap '_tty_rc=$?; tty_cleanup; (exit $_tty_rc); _t_on_exit' EXIT
-
-# A wrapper the tmux shell runs: absolute paths, no dependence on the
-# tmux server's environment.
-LXW=$TMPD/lxw
-cat > "$LXW" <<EOF
-#!/bin/sh
-LXCSHIM_ROOTFS='$LXCSHIM_ROOTFS'
-export LXCSHIM_ROOTFS
-${LXCSHIM_INIT:+LXCSHIM_INIT='$LXCSHIM_INIT'; export LXCSHIM_INIT}
-${LXCSHIM_TEMPLATE:+LXCSHIM_TEMPLATE='$LXCSHIM_TEMPLATE'; export LXCSHIM_TEMPLATE}
-exec '$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' "\$@"
-EOF
-chmod +x "$LXW"
-
-screen() {
-	tmx capture-pane -p -J -t "$TS"
-}
-
-screen_has() {
-	screen | grep -Eq -- "$1"
-}
-
-file_is() {
-	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
-}
-
-file_nonempty() {
-	[ -s "$1" ]
-}
-
-# tsend KEY CMDLINE: types CMDLINE into the tmux shell, followed by a
-# record of its status in $TMPD/rc.KEY.
-tsend() {
-	rm -f "$TMPD/rc.$1"
-	tmx send-keys -t "$TS" -l "$2; echo \$? > $TMPD/rc.$1"
-	# ^J, not Enter: it ends the line even if a test left the
-	# terminal without icrnl.
-	tmx send-keys -t "$TS" C-j
-}
-
-# twait KEY: waits (bounded) for the command line KEY to finish; prints its
-# status, or "hung".
-twait() {
-	if poll file_nonempty "$TMPD/rc.$1"; then
-		cat "$TMPD/rc.$1"
-	else
-		echo hung
-	fi
-}
 
 # tclear: a fresh screen and no history, for capture-pane.
 tclear() {
@@ -84,11 +25,6 @@ tclear() {
 # At most the prompt is left on the screen.
 screen_is_clear() {
 	[ "$(screen | grep -c .)" -le 1 ]
-}
-
-# tsize ROWS COLS
-tsize() {
-	tmx resize-window -t "$TS" -x "$2" -y "$1"
 }
 
 # A shell that is not bash: dash/sh has no line editor fiddling with the
@@ -206,18 +142,8 @@ if poll file_is "$VOL/size" "30 100"; then
 else
 	fail "resize: the workload starts at 30 100" "size: $(cat "$VOL/size" 2>&1)"
 fi
-tsize 40 120
-if poll file_is "$VOL/size" "40 120"; then
-	pass "resizing the caller's terminal to 40x120 resizes the workload's terminal"
-else
-	fail "resizing the caller's terminal to 40x120 resizes the workload's terminal" "size: $(cat "$VOL/size" 2>&1)"
-fi
-tsize 25 90
-if poll file_is "$VOL/size" "25 90"; then
-	pass "a second resize (25x90) propagates too"
-else
-	fail "a second resize (25x90) propagates too" "size: $(cat "$VOL/size" 2>&1)"
-fi
+tresize "$VOL/size" 40 120 "resizing the caller's terminal to 40x120 resizes the workload's terminal"
+tresize "$VOL/size" 25 90 "a second resize (25x90) propagates too"
 tmx send-keys -t "$TS" C-c
 rc=$(twait winch)
 is "$rc" 130 "^C ends the resize loop, run exits 130"
