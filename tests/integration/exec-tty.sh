@@ -105,6 +105,8 @@ if poll test -e "$VOL/sh.up"; then
 	rm -f "$VOL/s200.up"
 	ttype "kill %1; touch /vol/s200.up; sleep 200"
 	poll test -e "$VOL/s200.up"
+	# ^Z must reach sleep, not the shell still between commands.
+	poll sh -c "'$LXCSHIM' --root '$ROOT' --lxcpath '$LXCPATH' ps '$n' | grep -q ' sleep 200\$'"
 	tmx send-keys -t "$TS" C-z
 	if poll screen_has '\[[0-9]\]\+? +Stopped +sleep 200'; then
 		pass "job control: ^Z stops the foreground sleep 200"
