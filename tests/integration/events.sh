@@ -93,6 +93,7 @@ ok "plain format of exited" wait_file_match "$TMPD/all.txt" \
 like "$(grep " container started $n " "$TMPD/all.txt")" "^[0-9T:.-]+Z container started $n \\(pid=$pid\\)\$" \
 	"plain format of started"
 like "$(grep " container deleted $n" "$TMPD/all.txt")" "^[0-9T:.-]+Z container deleted $n\$" "plain format of deleted"
+first=$n
 stop_follow "$onep" "the one-container follower ends with 0 on SIGINT (after deleted it keeps following)"
 
 # ---- OOM kill and --rm ------------------------------------------------------------
@@ -169,20 +170,21 @@ xrun 0 "stop the first" lx stop -t 0 "$p"
 bg_rc
 ok "it sees the first one's exit" wait_file_match "$TMPD/new.jsonl" "\"id\":\"$p\",\"type\":\"exited\"" "$newp"
 stop_follow "$newp" "the follower ends with 0 on SIGINT"
-lx delete "$n"
-lx delete "$p"
-
 # ---- --since replays the history, oldest first --------------------------------
 "$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" events --json --since "$t0" > "$TMPD/replay.jsonl" &
 rp=$!
 record_pid "$rp"
-ok "the replay has the last deletion" wait_file_match "$TMPD/replay.jsonl" "\"id\":\"$p\",\"type\":\"deleted\"" "$rp"
+ok "the replay has the last exit" wait_file_match "$TMPD/replay.jsonl" "\"id\":\"$p\",\"type\":\"exited\"" "$rp"
 stop_follow "$rp" "the replaying follower ends with 0"
+is "$(ev_types "$TMPD/replay.jsonl" "$n")" "created started exited" "the replay of a stopped container: its history"
 # A deleted container's own history went with its directory: the root's
 # log keeps its deletion.
-is "$(ev_types "$TMPD/replay.jsonl" "$n")" "deleted" "the replay of a deleted container: its deletion"
+is "$(ev_types "$TMPD/replay.jsonl" "$first")" "deleted" "the replay of a deleted container: its deletion"
 times=$(sed 's/^{"time":"\([^"]*\)".*/\1/' "$TMPD/replay.jsonl")
 is "$times" "$(printf '%s\n' "$times" | sort)" "the replay is in time order"
+
+xrun 0 "delete the new one" lx delete "$n"
+xrun 0 "delete the first" lx delete "$p"
 
 assert_no_leftovers "$n"
 assert_no_leftovers "$p"
