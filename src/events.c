@@ -275,25 +275,42 @@ int
 events_remove_container (const char *dir, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/" EVENTS_FILE, dir);
-	_cleanup_free_ char *root = NULL, *log = NULL, *now = NULL;
-	bool had = access (path, F_OK) == 0;
+	_cleanup_free_ char *history = NULL, *root = NULL, *log = NULL, *now = NULL, *json = NULL, *text = NULL;
+	_cleanup_close_ int fd = -1;
 	const char *slash = strrchr (dir, '/');
-	size_t n;
+	size_t n, hlen = 0;
+	struct event ev = { .type = (char *) "deleted", .exit_code = -1, .oom_killed = -1 };
 
+	/* Its history outlives the directory, in the root's log. */
+	if (read_file (path, &history, &hlen, NULL) < 0) {
+		if (access (path, F_OK) < 0)
+			return rm_rf (dir, err); /* never recorded: no events */
+		hlen = 0;
+	}
 	if (rm_rf (dir, err) < 0)
 		return -1;
-	if (!had || slash == NULL)
-		return 0;
 	/* DIR is <root>/containers/<id>. */
-	n = (size_t) (slash - dir);
+	n = slash ? (size_t) (slash - dir) : 0;
 	if (n < strlen ("/containers") || strncmp (dir + n - strlen ("/containers"), "/containers", strlen ("/containers")))
 		return 0;
 	root = xstrndup (dir, n - strlen ("/containers"));
 	log = xasprintf ("%s/" EVENTS_FILE, root);
 	now = rfc3339_now ();
-	event_append (log, &(struct event) { .time = now, .id = (char *) slash + 1, .type = (char *) "deleted",
-	                                     .exit_code = -1, .oom_killed = -1 },
-	              NULL);
+	ev.time = now;
+	ev.id = (char *) slash + 1;
+	json = event_to_json (&ev);
+	/* Only whole lines of the history, then "deleted": one write, so that
+	 * the block stays whole among other appenders. */
+	while (hlen > 0 && history[hlen - 1] != '\n')
+		hlen--;
+	text = xasprintf ("%.*s%s\n", (int) hlen, hlen ? history : "", json);
+	fd = open (log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		ssize_t w;
+		do
+			w = write (fd, text, strlen (text));
+		while (w < 0 && errno == EINTR);
+	}
 	return 0;
 }
 
@@ -314,6 +331,16 @@ struct followed {
 	int file_wd;
 	int fd; /* its events file, -1 until it exists */
 	struct buf partial;
+	size_t lines; /* events read from it, not yet matched in the root's log */
+	bool deleted; /* its "deleted" has come */
+	bool mute;    /* counting what was there before we started, not telling it */
+};
+
+/* A followed container whose directory went: the root's log will repeat
+ * the first LINES of its history before its "deleted". */
+struct gone {
+	char *id;
+	size_t lines;
 };
 
 struct lxcshim_events {
@@ -326,6 +353,8 @@ struct lxcshim_events {
 	struct buf log_partial;
 	struct followed *f;
 	size_t n_f;
+	struct gone *g;
+	size_t n_g;
 	struct boxed_event **q;
 	size_t q_head, q_len, q_cap, seq;
 };
@@ -388,12 +417,66 @@ find_id (lxcshim_events_t *h, const char *id)
 	return NULL;
 }
 
-static void drain (lxcshim_events_t *h, int fd, struct buf *partial, bool is_log);
+static void drain (lxcshim_events_t *h, int fd, struct buf *partial, struct followed *f);
 
-/* Parses the complete lines of PARTIAL; a deletion first drains the
- * container's own file, so that its events come before "deleted". */
+static struct gone *
+find_gone (lxcshim_events_t *h, const char *id)
+{
+	for (size_t i = 0; i < h->n_g; i++)
+		if (streq (h->g[i].id, id))
+			return &h->g[i];
+	return NULL;
+}
+
 static void
-take_lines (lxcshim_events_t *h, struct buf *partial, bool is_log)
+drop_gone (lxcshim_events_t *h, struct gone *g)
+{
+	free (g->id);
+	memmove (g, g + 1, (size_t) (h->g + h->n_g - (g + 1)) * sizeof *g);
+	h->n_g--;
+}
+
+/* A line of the root's log: a deleted container's history, then its
+ * "deleted".  What was already read from its own file is not told
+ * twice; the rest (a container gone before we could read it, or
+ * deleted before we started) is. */
+static void
+from_log (lxcshim_events_t *h, struct event *ev)
+{
+	struct gone *g = find_gone (h, ev->id);
+	struct followed *f = g ? NULL : find_id (h, ev->id);
+
+	/* Deleted but its directory's removal not seen yet: read it to its
+	 * end first. */
+	if (f && f->fd >= 0)
+		drain (h, f->fd, &f->partial, f);
+	if (streq (ev->type, "deleted")) {
+		if (g)
+			drop_gone (h, g);
+		else if (f) {
+			f->deleted = true;
+			f->lines = 0;
+		}
+		push (h, ev);
+		return;
+	}
+	if (g && g->lines > 0) {
+		g->lines--;
+		event_release (ev);
+		return;
+	}
+	if (f && !f->deleted && f->lines > 0) {
+		f->lines--;
+		event_release (ev);
+		return;
+	}
+	push (h, ev);
+}
+
+/* Parses the complete lines of PARTIAL, from F's file or (F NULL) from
+ * the root's log. */
+static void
+take_lines (lxcshim_events_t *h, struct buf *partial, struct followed *f)
 {
 	size_t start = 0;
 
@@ -404,12 +487,15 @@ take_lines (lxcshim_events_t *h, struct buf *partial, bool is_log)
 		partial->data[i] = '\0';
 		/* A malformed line (not ours) is skipped. */
 		if (event_from_json (partial->data + start, &ev, NULL) == 0) {
-			if (is_log) {
-				struct followed *f = find_id (h, ev.id);
-				if (f && f->fd >= 0)
-					drain (h, f->fd, &f->partial, false);
+			if (f == NULL) {
+				from_log (h, &ev);
+			} else {
+				f->lines++;
+				if (f->mute)
+					event_release (&ev);
+				else
+					push (h, &ev);
 			}
-			push (h, &ev);
 		}
 		start = i + 1;
 	}
@@ -420,7 +506,7 @@ take_lines (lxcshim_events_t *h, struct buf *partial, bool is_log)
 }
 
 static void
-drain (lxcshim_events_t *h, int fd, struct buf *partial, bool is_log)
+drain (lxcshim_events_t *h, int fd, struct buf *partial, struct followed *f)
 {
 	char chunk[16384];
 	ssize_t n;
@@ -428,7 +514,7 @@ drain (lxcshim_events_t *h, int fd, struct buf *partial, bool is_log)
 	while ((n = read (fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0)
 			buf_add (partial, chunk, (size_t) n);
-	take_lines (h, partial, is_log);
+	take_lines (h, partial, f);
 }
 
 /* Opens F's events file if it exists now; from_start: read what it holds,
@@ -450,9 +536,11 @@ open_file (lxcshim_events_t *h, struct followed *f, bool from_start)
 		f->file_wd = -1;
 		return;
 	}
-	if (!from_start)
-		lseek (f->fd, 0, SEEK_END);
-	drain (h, f->fd, &f->partial, false);
+	/* Not from the start: what is there is only counted, for the root's
+	 * log to skip when it repeats this history. */
+	f->mute = !from_start;
+	drain (h, f->fd, &f->partial, f);
+	f->mute = false;
 }
 
 static void
@@ -483,11 +571,15 @@ unfollow (lxcshim_events_t *h, size_t i)
 	struct followed *f = &h->f[i];
 
 	if (f->fd >= 0) {
-		drain (h, f->fd, &f->partial, false);
+		drain (h, f->fd, &f->partial, f);
 		close (f->fd);
 	}
 	if (f->file_wd >= 0)
 		inotify_rm_watch (h->ino, f->file_wd);
+	if (!f->deleted) {
+		h->g = xrealloc (h->g, (h->n_g + 1) * sizeof *h->g);
+		h->g[h->n_g++] = (struct gone) { .id = steal_pointer (&f->id), .lines = f->lines };
+	}
 	free (f->id);
 	buf_free (&f->partial);
 	h->f[i] = h->f[--h->n_f];
@@ -505,7 +597,7 @@ open_log (lxcshim_events_t *h, bool from_start)
 		return;
 	if (!from_start)
 		lseek (h->log_fd, 0, SEEK_END);
-	drain (h, h->log_fd, &h->log_partial, true);
+	drain (h, h->log_fd, &h->log_partial, NULL);
 }
 
 static int
@@ -598,12 +690,12 @@ on_inotify (lxcshim_events_t *h, const struct inotify_event *e)
 		/* Lost events: read everything again. */
 		for (size_t i = 0; i < h->n_f; i++)
 			if (h->f[i].fd >= 0)
-				drain (h, h->f[i].fd, &h->f[i].partial, false);
+				drain (h, h->f[i].fd, &h->f[i].partial, &h->f[i]);
 			else
 				open_file (h, &h->f[i], true);
 		scan (h, true, NULL);
 		if (h->log_fd >= 0)
-			drain (h, h->log_fd, &h->log_partial, true);
+			drain (h, h->log_fd, &h->log_partial, NULL);
 		else
 			open_log (h, true);
 		return;
@@ -611,7 +703,7 @@ on_inotify (lxcshim_events_t *h, const struct inotify_event *e)
 	if (e->wd == h->root_wd) {
 		if (e->len && streq (e->name, EVENTS_FILE)) {
 			if (h->log_fd >= 0)
-				drain (h, h->log_fd, &h->log_partial, true);
+				drain (h, h->log_fd, &h->log_partial, NULL);
 			else
 				open_log (h, true);
 		}
@@ -633,7 +725,7 @@ on_inotify (lxcshim_events_t *h, const struct inotify_event *e)
 		}
 		if (e->wd == f->file_wd) {
 			if (f->fd >= 0 && (e->mask & IN_MODIFY))
-				drain (h, f->fd, &f->partial, false);
+				drain (h, f->fd, &f->partial, f);
 			return;
 		}
 	}
@@ -692,6 +784,9 @@ lxcshim_events_close (lxcshim_events_t *h)
 		buf_free (&f->partial);
 	}
 	free (h->f);
+	for (size_t i = 0; i < h->n_g; i++)
+		free (h->g[i].id);
+	free (h->g);
 	for (size_t i = 0; i < h->q_len; i++)
 		lxcshim_event_free (&h->q[h->q_head + i]->pub);
 	free (h->q);

@@ -2,9 +2,11 @@
 /* State-change events: one JSON object a line, appended (O_APPEND, one
  * write() a line) to <root>/containers/ID/events.jsonl by whoever records
  * the transition in state.json, under the container lock.  "deleted"
- * cannot go into a directory that is gone: it goes to <root>/events.jsonl,
- * after the removal, so a reader that drains the container's file first
- * sees every container's events in order. */
+ * cannot go into a directory that is gone: after the removal, the
+ * container's history and then "deleted" are appended to
+ * <root>/events.jsonl in one write, so the history outlives it and a
+ * follower that could not read the container's own file in time (it was
+ * gone) still gets every event. */
 #ifndef LXCSHIM_EVENTS_H
 #define LXCSHIM_EVENTS_H
 
@@ -50,7 +52,8 @@ int event_append (const char *path, const struct event *ev, lxcshim_error_t *err
 void events_transition (const char *dir, const struct state *prev, const struct state *now);
 
 /* Removes the container directory DIR (<root>/containers/ID) and, if it
- * had an event history, appends "deleted" to <root>/events.jsonl. */
+ * had an event history, appends that history and "deleted" to
+ * <root>/events.jsonl. */
 int events_remove_container (const char *dir, lxcshim_error_t *err);
 
 #endif

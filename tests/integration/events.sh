@@ -58,8 +58,8 @@ xrun 0 "run -d of a container that exits 3 when told" lx run -d --name "$n" -v "
 	sh -c "$WAIT_GO; exit 3"
 pid=$(state_get "$n" init_process_pid)
 ok "the all-containers follower sees it start" wait_file_match "$TMPD/all.jsonl" "\"id\":\"$n\",\"type\":\"started\"" "$allp"
-# A follower of the one container, started after it runs: from now on.
-follow "$TMPD/one.jsonl" --json "$n"
+# A follower of the one container, started after it runs.
+follow "$TMPD/one.jsonl" --json --since "$t0" "$n"
 onep=$FP
 xrun 0 "pause" lx pause "$n"
 ok "the all-containers follower sees the pause live" wait_file_match "$TMPD/all.jsonl" "\"id\":\"$n\",\"type\":\"paused\"" "$allp"
@@ -73,8 +73,8 @@ ok "the follower sees deleted" wait_file_match "$TMPD/all.jsonl" "\"id\":\"$n\",
 ok "the one-container follower sees deleted" wait_file_match "$TMPD/one.jsonl" '"type":"deleted"' "$onep"
 is "$(ev_types "$TMPD/all.jsonl" "$n")" "created started paused resumed exited deleted" \
 	"all six transitions, in order, once each"
-is "$(ev_types "$TMPD/one.jsonl" "$n")" "paused resumed exited deleted" \
-	"the one-container follower: what happened after it started"
+is "$(ev_types "$TMPD/one.jsonl" "$n")" "created started paused resumed exited deleted" \
+	"the one-container follower: the same, once each"
 like "$(ev_line "$TMPD/all.jsonl" "$n" started)" "\"pid\":$pid}\$" "started has the pid state reported ($pid)"
 like "$(ev_line "$TMPD/all.jsonl" "$n" exited)" '"exit_code":3,"oom_killed":false}$' "exited: exit_code 3, oom_killed false"
 like "$(ev_line "$TMPD/all.jsonl" "$n" created)" \
@@ -169,23 +169,50 @@ like "$(ev_line "$TMPD/new.jsonl" "$n" exited)" '"exit_code":3,"oom_killed":fals
 xrun 0 "stop the first" lx stop -t 0 "$p"
 bg_rc
 ok "it sees the first one's exit" wait_file_match "$TMPD/new.jsonl" "\"id\":\"$p\",\"type\":\"exited\"" "$newp"
+xrun 0 "delete the first" lx delete "$p"
+ok "it sees the first one's deletion" wait_file_match "$TMPD/new.jsonl" "\"id\":\"$p\",\"type\":\"deleted\"" "$newp"
+# The root's log repeats the history with "deleted": not told again.
+like "$(ev_types "$TMPD/new.jsonl" "$p")" '^(resumed )?(paused resumed )*exited deleted$' \
+	"the first one: what happened while it followed, once, then deleted"
 stop_follow "$newp" "the follower ends with 0 on SIGINT"
 # ---- --since replays the history, oldest first --------------------------------
 "$LXCSHIM" --root "$ROOT" --lxcpath "$LXCPATH" events --json --since "$t0" > "$TMPD/replay.jsonl" &
 rp=$!
 record_pid "$rp"
-ok "the replay has the last exit" wait_file_match "$TMPD/replay.jsonl" "\"id\":\"$p\",\"type\":\"exited\"" "$rp"
+ok "the replay has the last deletion" wait_file_match "$TMPD/replay.jsonl" "\"id\":\"$p\",\"type\":\"deleted\"" "$rp"
 stop_follow "$rp" "the replaying follower ends with 0"
 is "$(ev_types "$TMPD/replay.jsonl" "$n")" "created started exited" "the replay of a stopped container: its history"
-# A deleted container's own history went with its directory: the root's
-# log keeps its deletion.
-is "$(ev_types "$TMPD/replay.jsonl" "$first")" "deleted" "the replay of a deleted container: its deletion"
+# A deleted container's history outlives its directory, in the root's log.
+is "$(ev_types "$TMPD/replay.jsonl" "$first")" "created started paused resumed exited deleted" \
+	"the replay of a deleted container: its whole history"
 times=$(sed 's/^{"time":"\([^"]*\)".*/\1/' "$TMPD/replay.jsonl")
 is "$times" "$(printf '%s\n' "$times" | sort)" "the replay is in time order"
 
 xrun 0 "delete the new one" lx delete "$n"
-xrun 0 "delete the first" lx delete "$p"
+
+# ---- a follower that lags behind ------------------------------------------------
+# Stopped (SIGSTOP) while a container comes and goes: when it goes on, the
+# directory is gone, and the root's log still gives the whole history.
+t1=$(now3339)
+n2=$(new_name)
+xrun 0 "a container the lagging follower sees start" lx run -d --name "$n2" -- sleep 1000
+follow "$TMPD/lag.jsonl" --json --since "$t1"
+lagp=$FP
+ok "the follower sees it start" wait_file_match "$TMPD/lag.jsonl" "\"id\":\"$n2\",\"type\":\"started\"" "$lagp"
+kill -STOP "$lagp"
+n=$(new_name)
+xrun 0 "run --rm while the follower is stopped" lx run --rm --name "$n" -- true
+xrun 0 "delete -f the followed one while the follower is stopped" lx delete -f "$n2"
+kill -CONT "$lagp"
+ok "it catches up" wait_file_match "$TMPD/lag.jsonl" "\"id\":\"$n2\",\"type\":\"deleted\"" "$lagp"
+ok "it sees the deletion of the one it never saw" wait_file_match "$TMPD/lag.jsonl" "\"id\":\"$n\",\"type\":\"deleted\"" "$lagp"
+is "$(ev_types "$TMPD/lag.jsonl" "$n")" "created started exited deleted" \
+	"a container gone before the follower could look: its whole history, from the root's log"
+is "$(ev_types "$TMPD/lag.jsonl" "$n2")" "created started exited deleted" \
+	"a container it followed: every event once, not again from the root's log"
+stop_follow "$lagp" "the lagging follower ends with 0"
 
 assert_no_leftovers "$n"
+assert_no_leftovers "$n2"
 assert_no_leftovers "$p"
 exit 0
