@@ -12,10 +12,15 @@
 #include "check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <sys/stat.h>
+
+#include "driver.h"
 #include "events.h"
 #include "state.h"
 #include "util.h"
@@ -264,6 +269,126 @@ test_append_lines (void **state UNUSED)
 	check_error (event_append (path, &ev, &err), &err, ENOENT, path);
 }
 
+/* ---- following, on a fake root (no containers run) ------------------- */
+
+static void
+append_line (const char *path, const char *id, const char *type, const char *time)
+{
+	struct event ev = { .time = (char *) time, .id = (char *) id, .type = (char *) type, .exit_code = -1,
+		            .oom_killed = -1 };
+	lxcshim_error_t err = NULL;
+	check_ok (event_append (path, &ev, &err), &err);
+}
+
+/* Reads what is waiting (after polling the fd, bounded) as "id:type ...". */
+static char *
+read_all_events (lxcshim_events_t *h)
+{
+	struct buf out = { 0 };
+	struct lxcshim_event *ev;
+	lxcshim_error_t err = NULL;
+	struct pollfd p = { .fd = lxcshim_events_fd (h), .events = POLLIN };
+	int r;
+
+	poll (&p, 1, 0);
+	while ((r = lxcshim_events_read (h, &ev, &err)) > 0) {
+		buf_printf (&out, "%s%s:%s", out.len ? " " : "", ev->id, ev->type);
+		lxcshim_event_free (ev);
+	}
+	assert_int_equal (r, 0);
+	return buf_steal (&out);
+}
+
+static void
+test_follow (void **state UNUSED)
+{
+	char root[] = "/tmp/test-events.XXXXXX";
+	struct lxcshim_driver d = { 0 };
+	lxcshim_events_t *h = NULL, *hs = NULL;
+	lxcshim_error_t err = NULL;
+	_cleanup_free_ char *a = NULL, *afile = NULL, *bdir = NULL, *bfile = NULL, *log = NULL;
+	char *got;
+
+	assert_non_null (mkdtemp (root));
+	d.root = root;
+	a = xasprintf ("%s/containers/a", root);
+	afile = xasprintf ("%s/" EVENTS_FILE, a);
+	bdir = xasprintf ("%s/containers/b", root);
+	bfile = xasprintf ("%s/" EVENTS_FILE, bdir);
+	log = xasprintf ("%s/" EVENTS_FILE, root);
+	check_ok (mkdir_p (a, 0700, &err), &err);
+	append_line (afile, "a", "created", "2026-12-02T00:00:01Z");
+	append_line (afile, "a", "started", "2026-12-02T00:00:02Z");
+
+	check_error (lxcshim_events_open (&d, "nosuch", NULL, &h, &err), &err, ENOENT, "no such container: nosuch");
+	check_error (lxcshim_events_open (&d, NULL, "soon", &h, &err), &err, EINVAL, "invalid time");
+	check_ok (lxcshim_events_open (&d, NULL, NULL, &h, &err), &err);
+	/* From now on: a's history is not told. */
+	got = read_all_events (h);
+	assert_string_equal (got, "");
+	free (got);
+	append_line (afile, "a", "paused", "2026-12-02T00:00:03Z");
+	got = read_all_events (h);
+	assert_string_equal (got, "a:paused");
+	free (got);
+
+	/* A new container, history and all. */
+	check_ok (mkdir_p (bdir, 0700, &err), &err);
+	append_line (bfile, "b", "created", "2026-12-02T00:00:04Z");
+	got = read_all_events (h);
+	assert_string_equal (got, "b:created");
+	free (got);
+
+	/* a deleted as events_remove_container does it: what was read from
+	 * its own file is not told again; a torn or foreign line is skipped. */
+	append_line (afile, "a", "resumed", "2026-12-02T00:00:05Z");
+	{
+		int fd = open (afile, O_WRONLY | O_APPEND);
+		assert_true (fd >= 0);
+		assert_int_equal (write (fd, "not json\n", 9), 9);
+		close (fd);
+	}
+	check_ok (events_remove_container (a, &err), &err);
+	got = read_all_events (h);
+	/* The root's log gets a's four lines and then deleted. */
+	assert_string_equal (got, "a:resumed a:deleted");
+	free (got);
+
+	/* since: everything recorded from then on, oldest first, a's
+	 * history from the root's log included. */
+	check_ok (lxcshim_events_open (&d, NULL, "2026-12-02T00:00:02Z", &hs, &err), &err);
+	got = read_all_events (hs);
+	assert_non_null (strstr (got, "a:started a:paused b:created a:resumed a:deleted"));
+	free (got);
+	lxcshim_events_close (hs);
+
+	/* b goes while the handle is not reading: its whole history once. */
+	append_line (bfile, "b", "started", "2026-12-02T00:00:06Z");
+	check_ok (events_remove_container (bdir, &err), &err);
+	got = read_all_events (h);
+	assert_string_equal (got, "b:started b:deleted");
+	free (got);
+	lxcshim_events_close (h);
+
+	/* A container made and removed before the handle could look. */
+	check_ok (lxcshim_events_open (&d, NULL, NULL, &h, &err), &err);
+	check_ok (mkdir_p (bdir, 0700, &err), &err);
+	append_line (bfile, "b", "created", "2026-12-02T00:00:07Z");
+	append_line (bfile, "b", "started", "2026-12-02T00:00:08Z");
+	check_ok (events_remove_container (bdir, &err), &err);
+	got = read_all_events (h);
+	assert_string_equal (got, "b:created b:started b:deleted");
+	free (got);
+	lxcshim_events_close (h);
+
+	unlink (log);
+	{
+		_cleanup_free_ char *c = xasprintf ("%s/containers", root);
+		rmdir (c);
+	}
+	assert_int_equal (rmdir (root), 0);
+}
+
 int
 main (void)
 {
@@ -271,7 +396,7 @@ main (void)
 		cmocka_unit_test (test_to_json),      cmocka_unit_test (test_to_plain),
 		cmocka_unit_test (test_round_trip),   cmocka_unit_test (test_from_json_bad),
 		cmocka_unit_test (test_parse_time),   cmocka_unit_test (test_transitions),
-		cmocka_unit_test (test_append_lines),
+		cmocka_unit_test (test_append_lines), cmocka_unit_test (test_follow),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
