@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/signalfd.h>
 #include <termios.h>
 
@@ -152,6 +153,12 @@ static const struct flag delete_flags[] = {
 
 static const struct flag logs_flags[] = {
 	{ "follow", 'f', NULL, "keep copying until the container's init exits" },
+	END_FLAGS,
+};
+
+static const struct flag events_flags[] = {
+	{ "json", 0, NULL, "print each event as a line of JSON" },
+	{ "since", 0, "TIME", "first the recorded events from TIME (RFC 3339) on" },
 	END_FLAGS,
 };
 
@@ -425,6 +432,73 @@ cmd_logs (struct globals *g, const struct command *cmd, int argc, char **argv)
 	    lxcshim_logs (driver, argv[i], follow != 0, STDOUT_FILENO, STDERR_FILENO, &err) < 0)
 		die_err (1, &err);
 	lxcshim_driver_free (driver);
+	return 0;
+}
+
+static lxcshim_driver_t *open_driver (struct globals *g, int code);
+
+struct events_args {
+	int json;
+	const char *since;
+};
+
+static bool
+events_flag (const struct flag *f, const char *arg, void *data)
+{
+	struct events_args *a = data;
+
+	if (streq (f->name, "json"))
+		a->json = 1;
+	else if (streq (f->name, "since"))
+		a->since = arg;
+	else
+		return false;
+	return true;
+}
+
+/* Follows until SIGINT or SIGTERM (then exits 0), as docker events does,
+ * also after the container's "deleted": an id may be used again. */
+static int
+cmd_events (struct globals *g, const struct command *cmd, int argc, char **argv)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	lxcshim_events_t *events;
+	struct events_args a = { 0 };
+	struct lxcshim_event *ev;
+	sigset_t mask;
+	struct pollfd p[2];
+	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, events_flag, &a), 0, 1);
+	int r;
+
+	sigemptyset (&mask);
+	sigaddset (&mask, SIGINT);
+	sigaddset (&mask, SIGTERM);
+	sigprocmask (SIG_BLOCK, &mask, NULL);
+	p[0] = (struct pollfd) { .fd = signalfd (-1, &mask, SFD_CLOEXEC), .events = POLLIN };
+	if (p[0].fd < 0)
+		die (EXIT_LXCSHIM, "signalfd: %s", strerror (errno));
+	driver = open_driver (g, EXIT_LXCSHIM);
+	if (lxcshim_events_open (driver, i < argc ? argv[i] : NULL, a.since, &events, &err) < 0)
+		die_err (EXIT_LXCSHIM, &err);
+	p[1] = (struct pollfd) { .fd = lxcshim_events_fd (events), .events = POLLIN };
+	for (;;) {
+		while ((r = lxcshim_events_read (events, &ev, &err)) > 0) {
+			puts (a.json ? ev->json : ev->text);
+			lxcshim_event_free (ev);
+		}
+		if (r < 0)
+			die_err (1, &err);
+		if (fflush (stdout) == EOF)
+			die (1, "write: %s", strerror (errno));
+		if (poll (p, 2, -1) < 0 && errno != EINTR)
+			die (1, "poll: %s", strerror (errno));
+		if (p[0].revents)
+			break;
+	}
+	lxcshim_events_close (events);
+	lxcshim_driver_free (driver);
+	close (p[0].fd);
 	return 0;
 }
 
@@ -824,6 +898,8 @@ static const struct command commands[] = {
 	{ "delete", "delete [-f] ID", "Remove a stopped container's files (-f: kill it first).", delete_flags, false,
 	  cmd_delete },
 	{ "logs", "logs [-f] ID", "Copy the output of a detached container.", logs_flags, false, cmd_logs },
+	{ "events", "events [--json] [--since TIME] [ID]",
+	  "Print the state changes of ID, or of all containers, as they happen.", events_flags, false, cmd_events },
 	{ "version", "version", "Print the lxcshim and liblxc versions.", no_flags, true, cmd_version },
 };
 static const size_t n_commands = ARRAY_SIZE (commands);

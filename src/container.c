@@ -13,6 +13,7 @@
 #include "container.h"
 #include "driver.h"
 #include "error.h"
+#include "events.h"
 #include "parse.h"
 #include "util.h"
 
@@ -316,6 +317,11 @@ container_load_state (struct container *c, lxcshim_error_t *err)
 	if (!was_locked && container_lock (c, err) < 0)
 		return -1;
 	ret = read_and_correct (c, &persist, err);
+	/* The caller records it itself, with what it knows more (stop). */
+	if (ret == 0 && persist && c->defer_persist) {
+		c->persist_pending = true;
+		persist = false;
+	}
 	/* Reading never depends on writing: the truth stands even if it
 	 * cannot be saved (a full state root); the caller may say so. */
 	if (ret == 0 && persist && container_save_state (c, &werr) < 0) {
@@ -327,11 +333,43 @@ container_load_state (struct container *c, lxcshim_error_t *err)
 	return ret;
 }
 
+/* What DIR/state.json says before a write, for the event the write
+ * makes; false if there is no record yet. */
+static bool
+read_prev (const char *dir, struct state *prev)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/state.json", dir);
+	return state_read (path, prev, NULL) == 0;
+}
+
+/* Every record of a state lands here (the caller holds DIR's lock): the
+ * write, then the event for the change it makes. */
+static int
+record (const char *dir, const struct state *s, int (*write) (const char *, const struct state *, lxcshim_error_t *),
+        lxcshim_error_t *err)
+{
+	struct state prev;
+	bool had = read_prev (dir, &prev);
+	int ret = write (dir, s, err);
+
+	if (ret == 0)
+		events_transition (dir, had ? &prev : NULL, s);
+	if (had)
+		state_release (&prev);
+	return ret;
+}
+
+static int
+write_state (const char *dir, const struct state *s, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/state.json", dir);
+	return state_write (path, s, err);
+}
+
 int
 container_save_state (struct container *c, lxcshim_error_t *err)
 {
-	_cleanup_free_ char *path = xasprintf ("%s/state.json", c->dir);
-	return state_write (path, &c->state, err);
+	return record (c->dir, &c->state, write_state, err);
 }
 
 /* The space kept for the record of the exit (see container.h). */
@@ -392,13 +430,25 @@ container_record_exit (const char *dir, const struct state *s, lxcshim_error_t *
 
 	if (lock < 0)
 		return -1;
-	return write_exit (dir, s, err);
+	return record (dir, s, write_exit, err);
+}
+
+void
+container_exit_event (const char *dir, const struct state *s)
+{
+	_cleanup_close_ int lock = lock_dir_path (dir, NULL);
+	struct state prev;
+
+	if (lock < 0 || !read_prev (dir, &prev))
+		return;
+	events_transition (dir, &prev, s);
+	state_release (&prev);
 }
 
 int
 container_save_exit (struct container *c, lxcshim_error_t *err)
 {
-	return write_exit (c->dir, &c->state, err);
+	return record (c->dir, &c->state, write_exit, err);
 }
 
 bool
@@ -451,12 +501,10 @@ int
 container_state_write (const char *dir, const struct state *s, lxcshim_error_t *err)
 {
 	_cleanup_close_ int lock = lock_dir_path (dir, err);
-	_cleanup_free_ char *path = NULL;
 
 	if (lock < 0)
 		return -1;
-	path = xasprintf ("%s/state.json", dir);
-	return state_write (path, s, err);
+	return record (dir, s, write_state, err);
 }
 
 int
@@ -474,7 +522,7 @@ container_state_update (const char *dir, container_state_fn fn, void *data, lxcs
 		return -1;
 	ret = fn (&s, data, err);
 	if (ret == 0)
-		ret = state_write (path, &s, err);
+		ret = record (dir, &s, write_state, err);
 	state_release (&s);
 	return ret;
 }

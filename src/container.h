@@ -40,6 +40,10 @@ struct container {
 	char init_why[256];  /* for INIT_MISMATCH: why */
 	bool supervisor_alive;
 	char *warning;       /* the truth could not be saved: why (one line), or NULL */
+	/* Set by the caller: container_load_state leaves a correction that
+	 * must be persisted to it (persist_pending), so that one write (one
+	 * event) records the stop with all the caller knows. */
+	bool defer_persist, persist_pending;
 };
 
 #define CONTAINER_INIT { .dir_fd = -1 }
@@ -116,6 +120,9 @@ void container_state_reserve (const char *dir);
 int container_record_exit (const char *dir, const struct state *s, lxcshim_error_t *err);
 /* The same for c->state; the caller holds the lock. */
 int container_save_exit (struct container *c, lxcshim_error_t *err);
+/* The "exited" event for S (stopped) when no record is written for it
+ * (--rm): the same event container_record_exit would make. */
+void container_exit_event (const char *dir, const struct state *s);
 
 /* Read-modify-write of DIR/state.json under the lock: FN gets the current
  * state and may change it; if it returns 0 the result is written.  ENOENT

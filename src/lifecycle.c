@@ -20,6 +20,7 @@
 #include "container.h"
 #include "driver.h"
 #include "error.h"
+#include "events.h"
 #include "parse.h"
 #include "protocol.h"
 #include "supervisor.h"
@@ -395,9 +396,13 @@ wait_recorded (struct container *c, int sig, const int *wstatus, lxcshim_error_t
 			sup_alive = false; /* look once more, then record it ourselves */
 	}
 
-	/* Nobody else will write it. */
+	/* Nobody else will write it: one write, with the code if known, so
+	 * that the "exited" event has it too. */
+	c->defer_persist = true;
+	c->persist_pending = false;
 	if (container_lock (c, NULL) < 0 || container_load_state (c, NULL) < 0)
 		return 0;
+	c->defer_persist = false;
 	if (!c->supervisor_alive && !c->init_alive && !c->state.exited && (wstatus || sig == SIGKILL)) {
 		free (c->state.status);
 		c->state.status = xstrdup ("stopped");
@@ -408,10 +413,11 @@ wait_recorded (struct container *c, int sig, const int *wstatus, lxcshim_error_t
 		c->state.oom_killed = false;
 		free (c->state.finished);
 		c->state.finished = rfc3339_now ();
-		if (container_save_exit (c, err) < 0) {
-			container_unlock (c);
-			return -1;
-		}
+		c->persist_pending = true;
+	}
+	if (c->persist_pending && container_save_exit (c, err) < 0) {
+		container_unlock (c);
+		return -1;
 	}
 	container_unlock (c);
 	return 0;
@@ -673,7 +679,7 @@ lxcshim_delete (lxcshim_driver_t *d, const char *id, bool force, lxcshim_error_t
 	/* Cgroups first: if they cannot go, the record stays for a retry. */
 	if (remove_leaked_cgroups (&c, err) < 0)
 		return lxcshim_error_prefix (err, "cannot delete container %s", id);
-	if (rm_rf (c.dir, err) < 0)
+	if (events_remove_container (c.dir, err) < 0)
 		return lxcshim_error_prefix (err, "cannot delete container %s", id);
 	return 0;
 }

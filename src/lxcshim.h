@@ -241,6 +241,42 @@ struct lxcshim_exec_options {
 int lxcshim_exec (lxcshim_driver_t *driver, const char *id, const struct lxcshim_exec_options *opts,
                   struct lxcshim_exit *exit, lxcshim_error_t *err);
 
+/* ---- events -------------------------------------------------------- */
+
+/* One state change of a container, as its events file records it.  The
+ * library allocates it (new fields only ever go at the end); free it with
+ * lxcshim_event_free(). */
+struct lxcshim_event {
+	const char *time; /* RFC 3339, UTC, nanoseconds */
+	const char *id;
+	const char *type; /* created|started|paused|resumed|exited|deleted */
+	pid_t pid;        /* started: the init's host pid (what state reports); else 0 */
+	int exit_code;    /* exited: docker's convention; -1 unknown (ended unseen) */
+	int oom_killed;   /* exited: 1 or 0; -1 unknown */
+	const char *json; /* the event as one line of JSON, no newline */
+	const char *text; /* docker's plain form, no newline: "TIME container exited ID
+	                   * (exit_code=3, oom_killed=false)", "... started ID (pid=N)" */
+};
+
+typedef struct lxcshim_events lxcshim_events_t;
+
+/* Follows the events of container ID (ENOENT "no such container: ID" if
+ * it does not exist), or of every container under the driver's root
+ * (NULL), those created later included.  since: NULL for the events from
+ * now on; an RFC 3339 time to get the recorded ones from then first
+ * (oldest first), then the new ones.  Never blocks. */
+int lxcshim_events_open (lxcshim_driver_t *driver, const char *id, const char *since, lxcshim_events_t **events,
+                         lxcshim_error_t *err);
+/* An fd that becomes readable (poll/epoll POLLIN) when events may be
+ * waiting; it is the handle's own, do not close it. */
+int lxcshim_events_fd (const lxcshim_events_t *events);
+/* Never blocks: 1 and *ev set (free it with lxcshim_event_free), 0 when
+ * none is waiting (poll the fd, then call again), -1 on error.  Call it
+ * until it returns 0 before polling. */
+int lxcshim_events_read (lxcshim_events_t *events, struct lxcshim_event **ev, lxcshim_error_t *err);
+void lxcshim_event_free (struct lxcshim_event *ev);
+void lxcshim_events_close (lxcshim_events_t *events);
+
 #ifdef __cplusplus
 }
 #endif

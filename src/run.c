@@ -19,6 +19,7 @@
 #include "container.h"
 #include "driver.h"
 #include "error.h"
+#include "events.h"
 #include "mountpoint.h"
 #include "params.h"
 #include "protocol.h"
@@ -488,6 +489,9 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	    exit->message[0] == '\0')
 		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", s->id,
 		          werr->msg);
+	/* --rm records no exit, but followers of the events still see it. */
+	if (s->rm && !*keep)
+		container_exit_event (p->dir, &st);
 out:
 	state_release (&st);
 	return ret;
@@ -502,7 +506,7 @@ remove_container_dir (const char *dir)
 
 	if (fd >= 0)
 		flock (fd, LOCK_EX);
-	rm_rf (dir, NULL);
+	events_remove_container (dir, NULL);
 }
 
 /* The daemon's start hook: tell the caller that the container runs. */
