@@ -663,7 +663,8 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		}
 	}
 	if (opts && opts->start_hook) {
-		s.hook_oom_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+		/* The exec'd supervisor's own hook (its notify) has no use for it. */
+		s.hook_oom_fd = cfg->control ? -1 : eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (opts->start_hook (opts->hook_data, cfg->id, cfg->state->init_pid, s.hook_oom_fd) != 0) {
 			lxcshim_fail (err, ECANCELED, "the start hook failed");
 			goto abort;
