@@ -464,6 +464,20 @@ forward_signal (pid_t child, int sig, bool tty)
 	kill (child, sig);
 }
 
+/* After EXIT: our cgroup must outlive the supervisor's OOM verdict (a
+ * kill counted in a cgroup LXC already removed reads as none), so wait
+ * for its DONE, or for the socket's end if it is gone. */
+static void
+await_done (void)
+{
+	char buf[LXCSHIM_MSG_MAX];
+
+	if (ctl_fd < 0)
+		return;
+	while (recv (ctl_fd, buf, sizeof buf, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* We are PID 1: orphans are ours to reap too. */
 static void
 reap (pid_t child)
@@ -482,6 +496,7 @@ reap (pid_t child)
 		if (status_fd >= 0)
 			dprintf (status_fd, "EXIT %d", status);
 		send_msg ("EXIT %d", status);
+		await_done ();
 		/* A pid-namespace init cannot be killed by its own signal, so
 		 * report it as the shell does.  The kernel kills whatever is
 		 * left in the namespace when we go. */

@@ -9,12 +9,16 @@
  *     "READY"               set up (env, user, cwd); waiting for GO
  *     "FAIL <code> <text>"  the workload cannot run: 125 before READY (bad
  *                           user, workdir, env file), 126/127 when exec fails
- *     "EXIT <status>"       the workload ended; <status> is its raw wait status
+ *     "EXIT <status>"       the workload ended; <status> is its raw wait status.
+ *                           The init then waits for DONE (or the socket's
+ *                           end) before it exits: its cgroup, and so the OOM
+ *                           counters, stay there until the verdict is made
  *   supervisor -> init
  *     "GO"                  exec the workload now; carries the workload's
  *                           stdin, stdout, stderr as SCM_RIGHTS (lxc-start
  *                           itself only gets /dev/null: lxc chmods its
  *                           stdio to 0700)
+ *     "DONE"                the exit is judged; the init may go
  *
  * The status pipe.  The init also writes "EXIT <status>" into a pipe of
  * its own whose read end it keeps open at fd LXCSHIM_STATUS_FD.  Nobody

@@ -438,6 +438,8 @@ on_init_message (struct sup *s, const char *msg)
 		s->reported = true;
 		s->exit_code = exit_code_from_status (status);
 		s->oom_killed = oom_verdict (sigkill, s->oom.seen, sigkill ? oom_watch_kills (&s->oom) : 0);
+		/* Judged while the init, and so its cgroup, still lives. */
+		send (s->ctl, "DONE", 4, MSG_NOSIGNAL);
 	} else if (strncmp (msg, "FAIL ", 5) == 0) {
 		s->reported = true;
 		parse_fail (msg, &s->exit_code, s->message, sizeof s->message);

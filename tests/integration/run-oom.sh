@@ -30,6 +30,35 @@ is "$rc:$out" "3:survived" "a workload whose child was OOM-killed exits with its
 # speaks of the workload, so this is not asserted either way.
 diag "oom_killed after a child's OOM kill: $(state_get "$n" oom_killed)"
 
+# The verdict is made while the cgroup is still there: after EXIT the init
+# waits for the supervisor's DONE.  A supervisor held (SIGSTOP) across the
+# kill finds it counted however late it looks; before, the init went at
+# once and LXC removed the cgroup, and a late look read no kill.
+n=$(new_name)
+bg_start "$n" -m 32m -- sh -c "$WAIT_GO; exec tail /dev/zero"
+ok "a hog waiting to start runs" bg_wait_running
+init=$(state_get "$n" init_process_pid)
+kill -STOP "$BG_PID"
+bg_release
+i=0
+while [ -n "$(cat "/proc/$init/task/$init/children" 2>/dev/null)" ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+is "$(cat "/proc/$init/task/$init/children" 2>&1)" "" "the workload was OOM-killed and reaped while the supervisor was stopped"
+# What LXC would have done meanwhile (the init gone, its cgroups removed).
+i=0
+while kill -0 "$init" 2>/dev/null && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+ok "the init waits for the verdict (it lives 3 s after its workload's end)" kill -0 "$init"
+kill -CONT "$BG_PID"
+bg_wait
+is "$BG_RC" 137 "a late supervisor: 137"
+is "$(state_get "$n" oom_killed)" true "a late supervisor: oom_killed true"
+assert_no_leftovers "$n" keep-dir "nothing left after a late verdict"
+
 # ---- no false OOM ------------------------------------------------------------
 # oom_check N WANT_RC CMD: N runs under -m 32m, each must exit WANT_RC with
 # "oom_killed": false.
