@@ -434,7 +434,7 @@ static int
 cmd_version (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, no_opt, NULL), 0, 0);
-	printf ("lxcshim %s\nliblxc %s\n", PACKAGE_VERSION, lxc_get_version ());
+	printf ("lxcshim %s\nliblxc %s\n", lxcshim_version (), lxc_get_version ());
 	return 0;
 }
 

@@ -116,6 +116,12 @@ lxcshim_driver_free (lxcshim_driver_t *d)
 }
 
 const char *
+lxcshim_version (void)
+{
+	return PACKAGE_VERSION;
+}
+
+const char *
 lxcshim_driver_name (lxcshim_driver_t *d)
 {
 	return d->name;

@@ -14,9 +14,23 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lxcshim-version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Marks the functions that leave the library; everything else in it is
+ * hidden (-fvisibility=hidden and the version script src/liblxcshim.sym). */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define LXCSHIM_API __attribute__ ((visibility ("default")))
+#else
+#define LXCSHIM_API
+#endif
+
+/* The library's own version, MAJOR.MINOR.MICRO, which may be newer than
+ * the LXCSHIM_VERSION this program was compiled with. */
+LXCSHIM_API const char *lxcshim_version (void);
 
 struct lxcshim_error_s {
 	int status; /* an errno value, or 0 */
@@ -24,7 +38,7 @@ struct lxcshim_error_s {
 };
 typedef struct lxcshim_error_s *lxcshim_error_t;
 
-void lxcshim_error_release (lxcshim_error_t *err);
+LXCSHIM_API void lxcshim_error_release (lxcshim_error_t *err);
 
 /* ---- the driver ---------------------------------------------------- */
 
@@ -44,14 +58,14 @@ struct lxcshim_driver_options {
 	const char *config_file;
 };
 
-int lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out,
+LXCSHIM_API int lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out,
                         lxcshim_error_t *err);
-void lxcshim_driver_free (lxcshim_driver_t *driver);
+LXCSHIM_API void lxcshim_driver_free (lxcshim_driver_t *driver);
 
 /* "lxc-<liblxc version>", like Docker's execdriver Name(). */
-const char *lxcshim_driver_name (lxcshim_driver_t *driver);
-const char *lxcshim_driver_lxcpath (lxcshim_driver_t *driver);
-const char *lxcshim_driver_root (lxcshim_driver_t *driver);
+LXCSHIM_API const char *lxcshim_driver_name (lxcshim_driver_t *driver);
+LXCSHIM_API const char *lxcshim_driver_lxcpath (lxcshim_driver_t *driver);
+LXCSHIM_API const char *lxcshim_driver_root (lxcshim_driver_t *driver);
 
 /* ---- the container spec -------------------------------------------- */
 
@@ -60,19 +74,19 @@ const char *lxcshim_driver_root (lxcshim_driver_t *driver);
  * ("memory", "env", "volume", ...).  Repeatable keys append. */
 typedef struct lxcshim_spec lxcshim_spec_t;
 
-lxcshim_spec_t *lxcshim_spec_new (void);
-void lxcshim_spec_free (lxcshim_spec_t *spec);
-int lxcshim_spec_set (lxcshim_spec_t *spec, const char *key, const char *value, lxcshim_error_t *err);
-int lxcshim_spec_set_command (lxcshim_spec_t *spec, char *const argv[], lxcshim_error_t *err);
+LXCSHIM_API lxcshim_spec_t *lxcshim_spec_new (void);
+LXCSHIM_API void lxcshim_spec_free (lxcshim_spec_t *spec);
+LXCSHIM_API int lxcshim_spec_set (lxcshim_spec_t *spec, const char *key, const char *value, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_spec_set_command (lxcshim_spec_t *spec, char *const argv[], lxcshim_error_t *err);
 /* Loads a JSON object whose keys are those of lxcshim_spec_set, plus
  * "command": [argv...]. */
-int lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t *err);
 /* True if KEY names a setting; *repeatable says whether it appends. */
-bool lxcshim_spec_has_key (const char *key, bool *repeatable);
-const char *lxcshim_spec_id (const lxcshim_spec_t *spec);
+LXCSHIM_API bool lxcshim_spec_has_key (const char *key, bool *repeatable);
+LXCSHIM_API const char *lxcshim_spec_id (const lxcshim_spec_t *spec);
 /* The value of a boolean setting ("tty", "interactive", "detach", "rm",
  * "dry-run", "privileged", "rootfs-overlay"); false for any other key. */
-bool lxcshim_spec_get_bool (const lxcshim_spec_t *spec, const char *key);
+LXCSHIM_API bool lxcshim_spec_get_bool (const lxcshim_spec_t *spec, const char *key);
 
 /* ---- running ------------------------------------------------------- */
 
@@ -107,15 +121,15 @@ struct lxcshim_exit {
 
 /* Creates, starts and waits for the container; *exit gets the workload's
  * status.  A failure before the workload started returns -1. */
-int lxcshim_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, const struct lxcshim_run_options *opts,
+LXCSHIM_API int lxcshim_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, const struct lxcshim_run_options *opts,
                  struct lxcshim_exit *exit, lxcshim_error_t *err);
 
 /* Writes the rendered lxc config and the exact argv to OUT; runs nothing. */
-int lxcshim_dry_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, int out_fd, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_dry_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, int out_fd, lxcshim_error_t *err);
 
 /* A detached container's output (stdout.log to out_fd, stderr.log to
  * err_fd); with follow, keeps copying until the container's init exits. */
-int lxcshim_logs (lxcshim_driver_t *driver, const char *id, bool follow, int out_fd, int err_fd,
+LXCSHIM_API int lxcshim_logs (lxcshim_driver_t *driver, const char *id, bool follow, int out_fd, int err_fd,
                   lxcshim_error_t *err);
 
 /* ---- lifecycle of existing containers ------------------------------ */
@@ -128,13 +142,13 @@ int lxcshim_logs (lxcshim_driver_t *driver, const char *id, bool follow, int out
 /* *json gets state.json as JSON text (free() it), corrected to the truth:
  * a container whose init is gone says "stopped" even if its supervisor
  * was killed before it could record that. */
-int lxcshim_state (lxcshim_driver_t *driver, const char *id, char **json, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_state (lxcshim_driver_t *driver, const char *id, char **json, lxcshim_error_t *err);
 
 /* The same; when the corrected state had to be saved (nobody else is
  * left to) and could not be (a full state root), *warning gets a
  * one-line message saying so (free() it), else NULL.  The truth in *json
  * stands either way: reading never depends on writing. */
-int lxcshim_state_with_warning (lxcshim_driver_t *driver, const char *id, char **json, char **warning,
+LXCSHIM_API int lxcshim_state_with_warning (lxcshim_driver_t *driver, const char *id, char **json, char **warning,
                                 lxcshim_error_t *err);
 
 /* One container of lxcshim_list.  Strings are never NULL. */
@@ -150,12 +164,12 @@ struct lxcshim_container_info {
 
 /* All containers under the driver's root, stopped ones (kept without
  * --rm) included, oldest first.  Free with lxcshim_list_free(). */
-int lxcshim_list (lxcshim_driver_t *driver, struct lxcshim_container_info **list, size_t *n,
+LXCSHIM_API int lxcshim_list (lxcshim_driver_t *driver, struct lxcshim_container_info **list, size_t *n,
                   lxcshim_error_t *err);
-void lxcshim_list_free (struct lxcshim_container_info *list, size_t n);
+LXCSHIM_API void lxcshim_list_free (struct lxcshim_container_info *list, size_t n);
 
 /* True if the container exists and its init is alive (running or paused). */
-bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
+LXCSHIM_API bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
 
 /* Sends SIG to the container's init (through a pidfd verified against the
  * recorded start time, its being a pid-namespace init and the container's
@@ -164,10 +178,10 @@ bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
  * without a signal), which forwards it to the workload.  On a paused
  * container SIGKILL also thaws it, so that it dies at once; any other
  * signal stays pending until lxcshim_resume. */
-int lxcshim_kill (lxcshim_driver_t *driver, const char *id, int sig, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_kill (lxcshim_driver_t *driver, const char *id, int sig, lxcshim_error_t *err);
 
 /* "TERM", "SIGTERM", "term" or a number 1-64 to a signal number. */
-int lxcshim_parse_signal (const char *s, int *sig, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_parse_signal (const char *s, int *sig, lxcshim_error_t *err);
 
 /* SIGTERM, then SIGKILL after timeout_s seconds (0: SIGKILL at once); a
  * paused container is thawed so that it can handle SIGTERM.  Returns once
@@ -175,12 +189,12 @@ int lxcshim_parse_signal (const char *s, int *sig, lxcshim_error_t *err);
  * supervisor, or here if the supervisor is gone: the wait status the init
  * left in its status pipe, 137 if this SIGKILL ended it, else unknown
  * ("exit_code": null).  Stopping a stopped container succeeds. */
-int lxcshim_stop (lxcshim_driver_t *driver, const char *id, unsigned timeout_s, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_stop (lxcshim_driver_t *driver, const char *id, unsigned timeout_s, lxcshim_error_t *err);
 
 /* Freeze / thaw every process of the container (liblxc freeze, so that
  * lxc-info says FROZEN); state.json says "paused" / "running". */
-int lxcshim_pause (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
-int lxcshim_resume (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_pause (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_resume (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
 
 /* One process of a container. */
 struct lxcshim_process {
@@ -191,7 +205,7 @@ struct lxcshim_process {
 
 /* The processes in the container's cgroup, sorted by host pid.  Free
  * *procs with free(). */
-int lxcshim_pids (lxcshim_driver_t *driver, const char *id, struct lxcshim_process **procs, size_t *n,
+LXCSHIM_API int lxcshim_pids (lxcshim_driver_t *driver, const char *id, struct lxcshim_process **procs, size_t *n,
                   lxcshim_error_t *err);
 
 #define LXCSHIM_UNLIMITED UINT64_MAX
@@ -209,7 +223,7 @@ struct lxcshim_stats {
 };
 
 /* The container must be running or paused. */
-int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct lxcshim_stats *stats, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct lxcshim_stats *stats, lxcshim_error_t *err);
 
 /* Removes the container's files.  A running or paused container is
  * refused (EBUSY) unless force, which kills it first (SIGKILL); so is one
@@ -217,7 +231,7 @@ int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct lxcshim_stat
  * removes the lxc.payload.NAME / lxc.monitor.NAME cgroups that a killed
  * lxc-start left behind (NAME from the recorded cgroup_paths), if no
  * process is in them. */
-int lxcshim_delete (lxcshim_driver_t *driver, const char *id, bool force, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_delete (lxcshim_driver_t *driver, const char *id, bool force, lxcshim_error_t *err);
 
 struct lxcshim_exec_options {
 	char *const *argv;         /* the command; argv[0] is looked up in the container's PATH */
@@ -238,7 +252,7 @@ struct lxcshim_exec_options {
  * not executable), 127 (not found), with exit->message saying why for
  * 126/127.  Returns -1 when the process could not be started at all
  * (container not running or paused, bad user or workdir): docker's 125. */
-int lxcshim_exec (lxcshim_driver_t *driver, const char *id, const struct lxcshim_exec_options *opts,
+LXCSHIM_API int lxcshim_exec (lxcshim_driver_t *driver, const char *id, const struct lxcshim_exec_options *opts,
                   struct lxcshim_exit *exit, lxcshim_error_t *err);
 
 #ifdef __cplusplus

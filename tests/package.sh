@@ -196,7 +196,9 @@ export PKG_CONFIG_LIBDIR=$libdir/pkgconfig
 is "$(pkg-config --path lxcshim)" "$libdir/pkgconfig/lxcshim.pc" "pkg-config finds the packaged lxcshim.pc"
 is "$(pkg-config --modversion lxcshim)" "${ver%%-*}" "... version $ver"
 mkdir "$tmp/inc"
-ln -s "$(pkg-config --variable=includedir lxcshim)/lxcshim.h" "$tmp/inc/lxcshim.h"
+for h in lxcshim.h lxcshim-version.h; do
+	ln -s "$(pkg-config --variable=includedir lxcshim)/$h" "$tmp/inc/$h"
+done
 ok "examples/embed.c builds against the package" \
 	cc -Wall -Wextra -Werror -I"$tmp/inc" -o "$tmp/embed" "$top/examples/embed.c" \
 	-L"$(pkg-config --variable=libdir lxcshim)" $(pkg-config --cflags --libs lxcshim)
