@@ -5,6 +5,7 @@
 #include <lxc/lxccontainer.h>
 #include <strings.h>
 
+#include "abi.h"
 #include "cgroup.h"
 #include "conffile.h"
 #include "driver.h"
@@ -39,15 +40,16 @@ pick (const char *option, const char *file, const char *fallback)
 }
 
 int
-lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out, lxcshim_error_t *err)
+lxcshim_driver_new (const struct lxcshim_driver_options *caller, lxcshim_driver_t **out, lxcshim_error_t *err)
 {
-	static const struct lxcshim_driver_options none = { 0 };
+	struct lxcshim_driver_options o = LXCSHIM_DRIVER_OPTIONS_INIT, *opts = &o;
 	struct conffile conf = { 0 };
 	lxcshim_driver_t *d;
 	const char *level;
 
-	if (opts == NULL)
-		opts = &none;
+	if (caller && abi_struct_in (&o, sizeof o, caller, ABI_SIZE0 (struct lxcshim_driver_options, config_file),
+	                             "lxcshim_driver_options", err) < 0)
+		return -1;
 	if (opts->config_file == NULL ? conffile_load (LXCSHIM_CONFFILE, false, &conf, err) < 0
 	    : *opts->config_file && conffile_load (opts->config_file, true, &conf, err) < 0)
 		return -1;

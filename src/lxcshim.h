@@ -6,7 +6,18 @@
  * status and a message; release it with lxcshim_error_release().  The
  * library never prints.  There is no global mutable state: a driver handle
  * may be used from several threads as long as each thread works on its own
- * containers.  See lxcshim(3). */
+ * containers.  See lxcshim(3), THREADS and BLOCKING.
+ *
+ * Structs that can grow: every struct passed in (options) or filled in
+ * (lxcshim_exit, lxcshim_stats) begins with `size_t size`, which the
+ * caller sets to sizeof the struct it was compiled with -- start from the
+ * LXCSHIM_*_INIT initializer.  The library reads and writes only the first
+ * `size` bytes; fields past them take the defaults of the INIT macro.  New
+ * fields are only ever added at the end.  A size larger than the library's
+ * struct is accepted when the extra bytes are zero (else E2BIG), one
+ * smaller than the first version's is refused (EINVAL).  Strings in
+ * structs the library fills are allocated; release them with the
+ * matching _release / _free function. */
 #ifndef LXCSHIM_H
 #define LXCSHIM_H
 
@@ -45,6 +56,7 @@ LXCSHIM_API void lxcshim_error_release (lxcshim_error_t *err);
 typedef struct lxcshim_driver lxcshim_driver_t;
 
 struct lxcshim_driver_options {
+	size_t size;               /* sizeof (struct lxcshim_driver_options) */
 	const char *root;          /* state root, absolute; default /run/lxcshim */
 	const char *lxcpath;       /* absolute; default: the host's lxc.lxcpath */
 	const char *template_path; /* lxc config template; default: installed one */
@@ -57,6 +69,7 @@ struct lxcshim_driver_options {
 	 * configured with --sysconfdir=/etc); "": none. */
 	const char *config_file;
 };
+#define LXCSHIM_DRIVER_OPTIONS_INIT { .size = sizeof (struct lxcshim_driver_options) }
 
 LXCSHIM_API int lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out,
                         lxcshim_error_t *err);
@@ -97,6 +110,7 @@ struct lxcshim_stdio {
 };
 
 struct lxcshim_run_options {
+	size_t size; /* sizeof (struct lxcshim_run_options) */
 	struct lxcshim_stdio stdio;
 	/* Called once the container is RUNNING and before the workload is
 	 * exec'd.  oom_fd becomes readable if the container hits its memory
@@ -110,22 +124,39 @@ struct lxcshim_run_options {
 	 * created. */
 	int signal_fd;
 };
+#define LXCSHIM_RUN_OPTIONS_INIT \
+	{ .size = sizeof (struct lxcshim_run_options), .stdio = { -1, -1, -1 }, .signal_fd = -1 }
 
+/* How a workload (lxcshim_run) or process (lxcshim_exec) ended.  Release
+ * its strings with lxcshim_exit_release() after every call, success or
+ * not. */
 struct lxcshim_exit {
-	int exit_code;   /* docker's convention: N, 128+S, 126, 127 */
+	size_t size;   /* sizeof (struct lxcshim_exit) */
+	int exit_code; /* docker's convention: N, 128+S, 126, 127 */
 	bool oom_killed;
-	char message[512]; /* why the workload never ran (126/127); or a warning
-	                      ("warning: could not record the exit ...") when its
-	                      status could not be saved in state.json; else "" */
+	char *message; /* why the workload never ran (126/127); or a warning
+	                  ("warning: could not record the exit ...") when its
+	                  status could not be saved in state.json; else NULL */
+	char *id;      /* lxcshim_run: the container's name (generated if the
+	                  spec has none); else NULL */
 };
+#define LXCSHIM_EXIT_INIT { .size = sizeof (struct lxcshim_exit) }
+
+/* Frees exit's strings and sets them to NULL; the struct itself is the
+ * caller's.  NULL is allowed. */
+LXCSHIM_API void lxcshim_exit_release (struct lxcshim_exit *exit);
 
 /* Creates, starts and waits for the container; *exit gets the workload's
- * status.  A failure before the workload started returns -1. */
-LXCSHIM_API int lxcshim_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, const struct lxcshim_run_options *opts,
-                 struct lxcshim_exit *exit, lxcshim_error_t *err);
+ * status.  A failure before the workload started returns -1.  The spec is
+ * only read: the same spec may run again (a generated name is new each
+ * time) or from several threads at once. */
+LXCSHIM_API int lxcshim_run (lxcshim_driver_t *driver, const lxcshim_spec_t *spec,
+                             const struct lxcshim_run_options *opts, struct lxcshim_exit *exit,
+                             lxcshim_error_t *err);
 
 /* Writes the rendered lxc config and the exact argv to OUT; runs nothing. */
-LXCSHIM_API int lxcshim_dry_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, int out_fd, lxcshim_error_t *err);
+LXCSHIM_API int lxcshim_dry_run (lxcshim_driver_t *driver, const lxcshim_spec_t *spec, int out_fd,
+                                 lxcshim_error_t *err);
 
 /* A detached container's output (stdout.log to out_fd, stderr.log to
  * err_fd); with follow, keeps copying until the container's init exits. */
@@ -196,23 +227,27 @@ LXCSHIM_API int lxcshim_stop (lxcshim_driver_t *driver, const char *id, unsigned
 LXCSHIM_API int lxcshim_pause (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
 LXCSHIM_API int lxcshim_resume (lxcshim_driver_t *driver, const char *id, lxcshim_error_t *err);
 
-/* One process of a container. */
+/* One process of a container.  The element types of the arrays the
+ * library allocates (this one, lxcshim_container_info) are fixed in ABI 0:
+ * more information would come from a new function. */
 struct lxcshim_process {
-	pid_t pid;         /* on the host */
-	pid_t ns_pid;      /* inside the container (last NSpid), 0 if unknown */
-	char command[256]; /* its command line, spaces between arguments */
+	pid_t pid;     /* on the host */
+	pid_t ns_pid;  /* inside the container (last NSpid), 0 if unknown */
+	char *command; /* its command line, spaces between arguments; never NULL */
 };
 
 /* The processes in the container's cgroup, sorted by host pid.  Free
- * *procs with free(). */
+ * them with lxcshim_pids_free(). */
 LXCSHIM_API int lxcshim_pids (lxcshim_driver_t *driver, const char *id, struct lxcshim_process **procs, size_t *n,
                   lxcshim_error_t *err);
+LXCSHIM_API void lxcshim_pids_free (struct lxcshim_process *procs, size_t n);
 
 #define LXCSHIM_UNLIMITED UINT64_MAX
 
 /* Resource usage, from the container's cgroups.  A value that cannot be
  * read is 0; a limit that is not set is LXCSHIM_UNLIMITED. */
 struct lxcshim_stats {
+	size_t size;               /* sizeof (struct lxcshim_stats) */
 	uint64_t memory_usage;     /* bytes: memory.usage_in_bytes (v2 memory.current) */
 	uint64_t memory_limit;     /* bytes: memory.limit_in_bytes (v2 memory.max) */
 	uint64_t memory_max_usage; /* bytes: memory.max_usage_in_bytes (v2 memory.peak) */
@@ -221,6 +256,7 @@ struct lxcshim_stats {
 	uint64_t pids_current;     /* pids.current */
 	uint64_t pids_limit;       /* pids.max */
 };
+#define LXCSHIM_STATS_INIT { .size = sizeof (struct lxcshim_stats) }
 
 /* The container must be running or paused. */
 LXCSHIM_API int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct lxcshim_stats *stats, lxcshim_error_t *err);
@@ -234,6 +270,7 @@ LXCSHIM_API int lxcshim_stats (lxcshim_driver_t *driver, const char *id, struct 
 LXCSHIM_API int lxcshim_delete (lxcshim_driver_t *driver, const char *id, bool force, lxcshim_error_t *err);
 
 struct lxcshim_exec_options {
+	size_t size;               /* sizeof (struct lxcshim_exec_options) */
 	char *const *argv;         /* the command; argv[0] is looked up in the container's PATH */
 	char *const *env;          /* "K=V" over the container's config.env; "K" takes the caller's K */
 	const char *user;          /* "USER[:GROUP]", resolved in the container; NULL: root */
@@ -244,6 +281,8 @@ struct lxcshim_exec_options {
 	                            * (and from stdio.in); TERM=xterm unless env sets it */
 	int signal_fd;             /* signals read from it go to the process; -1 for none */
 };
+#define LXCSHIM_EXEC_OPTIONS_INIT \
+	{ .size = sizeof (struct lxcshim_exec_options), .stdio = { -1, -1, -1 }, .signal_fd = -1 }
 
 /* Runs a process in a running container (liblxc attach) and waits for it,
  * relaying its terminal if opts->tty (SIGWINCH read from signal_fd resizes

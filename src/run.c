@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "abi.h"
 #include "cgroup.h"
 #include "container.h"
 #include "driver.h"
@@ -383,8 +384,9 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 }
 
 int
-lxcshim_dry_run (lxcshim_driver_t *d, lxcshim_spec_t *s, int out_fd, lxcshim_error_t *err)
+lxcshim_dry_run (lxcshim_driver_t *d, const lxcshim_spec_t *spec, int out_fd, lxcshim_error_t *err)
 {
+	_cleanup_spec_ lxcshim_spec_t *s = spec_copy (spec);
 	struct prepared p = { 0 };
 	_cleanup_free_ char *cmd = NULL, *text = NULL;
 	int ret = -1;
@@ -485,9 +487,8 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	/* The workload did run: its status is returned even if it cannot be
 	 * recorded, with a warning in place of the message. */
 	if ((!s->rm || *keep) && container_record_exit (p->dir, &st, &werr) < 0 && werr->status != ENOENT &&
-	    exit->message[0] == '\0')
-		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", s->id,
-		          werr->msg);
+	    exit->message == NULL)
+		exit->message = xasprintf ("warning: could not record the exit of %s: %s", s->id, werr->msg);
 out:
 	state_release (&st);
 	return ret;
@@ -549,8 +550,8 @@ run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshi
 	}
 	if (pid == 0) {
 		_cleanup_error_ lxcshim_error_t derr = NULL;
-		struct lxcshim_run_options opts = { .stdio = { -1, -1, -1 }, .signal_fd = -1 };
-		struct lxcshim_exit exit;
+		struct lxcshim_run_options opts = LXCSHIM_RUN_OPTIONS_INIT;
+		struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
 		int notify = pipefd[1], devnull;
 		bool keep = false;
 
@@ -578,8 +579,9 @@ run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshi
 		opts.hook_data = &notify;
 		if (derr == NULL && supervise (d, s, p, &none, &opts, &exit, &keep, &derr) == 0) {
 			/* Nobody is there to print why the command never ran. */
-			if (exit.message[0])
+			if (exit.message)
 				dprintf (opts.stdio.err, "lxcshim: %s\n", exit.message);
+			lxcshim_exit_release (&exit);
 			if (s->rm && !keep)
 				remove_container_dir (p->dir);
 			_exit (0);
@@ -604,19 +606,28 @@ run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshi
 	return lxcshim_fail (err, EIO, "%s", strncmp (reply, "ERR ", 4) == 0 ? reply + 4 : "the supervisor died before the container started");
 }
 
-int
-lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts,
-             struct lxcshim_exit *exit, lxcshim_error_t *err)
+void
+lxcshim_exit_release (struct lxcshim_exit *exit)
+{
+	if (exit == NULL)
+		return;
+	free (exit->message);
+	free (exit->id);
+	exit->message = exit->id = NULL;
+}
+
+static int
+run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts, struct lxcshim_exit *exit,
+     lxcshim_error_t *err)
 {
 	struct prepared p = { 0 };
 	struct terminal tty = TERMINAL_INIT;
 	bool claimed = false, started = false, keep = false;
-	struct read_cancel cancel = { .fd = opts ? opts->signal_fd : -1, .stop = stop_signal };
+	struct read_cancel cancel = { .fd = opts->signal_fd, .stop = stop_signal };
 	struct read_cancel *c = cancel.fd >= 0 ? &cancel : NULL;
 	int ret = -1;
 
-	memset (exit, 0, sizeof *exit);
-	if (s->tty && terminal_open (&tty, opts ? opts->stdio.out : -1, err) < 0)
+	if (s->tty && terminal_open (&tty, opts->stdio.out, err) < 0)
 		goto out;
 	/* A signal while preparing (a slow or waiting input) ends the run
 	 * here, with nothing created. */
@@ -642,5 +653,32 @@ out:
 		remove_container_dir (p.dir);
 	terminal_close (&tty);
 	prepared_release (&p);
+	return ret;
+}
+
+/* The caller's spec and structs are only read: the run works on a copy
+ * of the spec and on full-size copies of the structs. */
+int
+lxcshim_run (lxcshim_driver_t *d, const lxcshim_spec_t *spec, const struct lxcshim_run_options *caller_opts,
+             struct lxcshim_exit *caller_exit, lxcshim_error_t *err)
+{
+	struct lxcshim_run_options opts = LXCSHIM_RUN_OPTIONS_INIT;
+	struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
+	_cleanup_spec_ lxcshim_spec_t *s = NULL;
+	int ret;
+
+	if (abi_struct_out_check (caller_exit, ABI_SIZE0 (struct lxcshim_exit, id), "lxcshim_exit", err) < 0)
+		return -1;
+	abi_struct_out (caller_exit, &exit, sizeof exit);
+	if (caller_opts && abi_struct_in (&opts, sizeof opts, caller_opts, ABI_SIZE0 (struct lxcshim_run_options, signal_fd),
+	                                  "lxcshim_run_options", err) < 0)
+		return -1;
+	s = spec_copy (spec);
+	ret = run (d, s, &opts, &exit, err);
+	if (ret == 0) {
+		exit.id = steal_pointer (&s->id);
+		abi_struct_out (caller_exit, &exit, sizeof exit);
+	} else
+		lxcshim_exit_release (&exit);
 	return ret;
 }

@@ -578,7 +578,7 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 
 	exit->exit_code = s.exit_code;
 	exit->oom_killed = s.oom_killed;
-	snprintf (exit->message, sizeof exit->message, "%s", s.message);
+	exit->message = s.message[0] ? xstrdup (s.message) : NULL;
 	ret = 0;
 	goto out;
 

@@ -81,3 +81,37 @@ cli=$("$LXCSHIM" --version | sed -n '1s/^lxcshim \([^ ]*\).*/\1/p')
 like "$pc" '^[0-9]+\.[0-9]+\.[0-9]+$' "the .pc's version is MAJOR.MINOR.MICRO ($pc)"
 is "$v" "$pc $pc $pc" "the macros, LXCSHIM_VERSION and lxcshim_version() say the .pc's version"
 is "$cli" "$pc" "lxcshim --version says the same"
+
+# ---- growable structs; the spec is not modified by a run
+# shellcheck disable=SC2086
+if ${CC:-cc} $cflags -Wall -Wextra -Werror -o "$TMPD/abi-structs" "$src/tests/integration/abi-structs.c" \
+	$(pkg-config --cflags --libs lxcshim) > "$TMPD/cc.out" 2>&1; then
+	pass "abi-structs builds"
+else
+	fail "abi-structs builds" "$(cat "$TMPD/cc.out")"
+fi
+mkdir "$TMPD/out"
+out=$("$TMPD/abi-structs" "$ROOT" "$LXCPATH" "$TMPD/out" 2>&1)
+diag "$out"
+line () { printf '%s\n' "$out" | sed -n "s/^$1: //p"; }
+is "$(line 'spec before')" "id (null) rm 1 privileged 0" "a spec without a name has no id before the runs"
+is "$(line 'spec after')" "id (null) rm 1 privileged 0" "... nor after two runs: the run generated its id in its own copy"
+id1=$(line run1 | sed -n 's/^exit 0 id \([0-9a-f]\{12\}\)$/\1/p')
+id2=$(line run2 | sed -n 's/^exit 0 id \([0-9a-f]\{12\}\)$/\1/p')
+like "$id1 $id2" '^[0-9a-f]{12} [0-9a-f]{12}$' "each run of the spec reports its own generated id in exit.id"
+isnt "$id1" "$id2" "... two different ids"
+is "$(cat "$TMPD/out/run1")" "1 13 67108864" "the first container got the spec's settings (env, hostname from its id, memory)"
+is "$(cat "$TMPD/out/run2")" "$(cat "$TMPD/out/run1")" "the second got the same"
+# The dry run names a fresh random id each time; all else must match.
+sed -E 's/[0-9a-f]{12}/ID/g' "$TMPD/out/dry-run.before" > "$TMPD/before"
+sed -E 's/[0-9a-f]{12}/ID/g' "$TMPD/out/dry-run.after" > "$TMPD/after"
+like "$(wc -l < "$TMPD/before")" '^[1-9][0-9]+$' "the spec's dry run before the runs has a config"
+is "$(diff "$TMPD/before" "$TMPD/after")" "" "its dry run after the two runs is the same (rootfs, net, hostname all underived)"
+is "$(line 'sizes as compiled')" "exit 3, exit's unknown tail zeroed" "structs of the header's size work"
+is "$(line 'newer caller, unset tail')" "exit 3, exit's unknown tail zeroed" \
+	"a newer caller's bigger structs work when the unknown fields are unset; the exit's unknown tail is zeroed"
+like "$(line 'newer caller, set tail')" "^errno 7: struct lxcshim_run_options: it sets fields this library" \
+	"an unknown field that is set is refused (E2BIG), not ignored"
+like "$(line 'exit size 0')" "^errno 22: struct lxcshim_exit: size 0 is too small" "a struct without its size is refused (EINVAL)"
+is "$(line 'driver options size 0')" "errno 22" "... the driver options too"
+is "$(ls -A "$ROOT/containers" 2> /dev/null)" "" "no container is left by these runs"
