@@ -13,7 +13,8 @@
  * caller sets to sizeof the struct it was compiled with -- start from the
  * LXCSHIM_*_INIT initializer.  The library reads and writes only the first
  * `size` bytes; fields past them take the defaults of the INIT macro.  New
- * fields are only ever added at the end.  A size larger than the library's
+ * fields are only ever added at the end, past the old struct's size (never
+ * into its tail padding, which an old caller leaves undefined).  A size larger than the library's
  * struct is accepted when the extra bytes are zero (else E2BIG), one
  * smaller than the first version's is refused (EINVAL).  Strings in
  * structs the library fills are allocated; release them with the
