@@ -19,8 +19,8 @@ cflags=${EXAMPLE_CFLAGS:-}
 tsan_lib=${LIBLXCSHIM_TSAN:-}
 flags=$(pkg-config --cflags --libs lxcshim)
 
-expect_ok () { # OUTPUT N
-	is "$(printf '%s\n' "$1" | grep -c '^worker [0-9]* (.*): ok$')" "$2" "... every worker ran${3:-, exec'd into} and stopped its container"
+expect_ok () { # OUTPUT N WHAT
+	is "$(printf '%s\n' "$1" | grep -c '^worker [0-9]* (.*): ok$')" "$2" "... every worker $3 its container"
 	like "$1" "^lister: ok" "... while another thread listed the containers"
 	is "$(ls -A "$ROOT/containers" 2> /dev/null; ls -A "$LXCPATH")" "" "... and nothing is left in the root or the lxcpath"
 }
@@ -33,7 +33,7 @@ if [ -z "$tsan_lib" ]; then
 	rc=$?
 	is "$rc" 0 "4 worker threads, one driver handle (no ThreadSanitizer in this build)"
 	[ "$rc" = 0 ] || diag "$out"
-	expect_ok "$out" 4
+	expect_ok "$out" 4 "ran, exec'd into and stopped"
 	skip "ThreadSanitizer finds no race" "no instrumented library in this build (sanitizer build or no libtsan)"
 	exit 0
 fi
@@ -58,7 +58,7 @@ out=$(LD_LIBRARY_PATH=$tsan_dir TSAN_OPTIONS="log_path=$TMPD/tsan/clean exitcode
 rc=$?
 is "$rc" 0 "4 worker threads under ThreadSanitizer succeed"
 [ "$rc" = 0 ] || diag "$out"
-expect_ok "$out" 4 " (no exec)"
+expect_ok "$out" 4 "ran (no exec) and stopped"
 reports=$(cat "$TMPD/tsan"/clean.* 2> /dev/null)
 is "$(printf '%s' "$reports" | grep -c 'WARNING: ThreadSanitizer')" 0 "ThreadSanitizer reports nothing"
 [ -z "$reports" ] || diag "$(printf '%s\n' "$reports" | head -n 80)"
