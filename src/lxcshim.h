@@ -97,6 +97,8 @@ LXCSHIM_API int lxcshim_spec_set_command (lxcshim_spec_t *spec, char *const argv
 LXCSHIM_API int lxcshim_spec_load_json (lxcshim_spec_t *spec, const char *path, lxcshim_error_t *err);
 /* True if KEY names a setting; *repeatable says whether it appends. */
 LXCSHIM_API bool lxcshim_spec_has_key (const char *key, bool *repeatable);
+/* The "name" key, or NULL: a name a run generates is not stored in the
+ * spec (it comes back in lxcshim_exit.id). */
 LXCSHIM_API const char *lxcshim_spec_id (const lxcshim_spec_t *spec);
 /* The value of a boolean setting ("tty", "interactive", "detach", "rm",
  * "dry-run", "privileged", "rootfs-overlay"); false for any other key. */
