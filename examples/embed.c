@@ -39,20 +39,23 @@ fail (lxcshim_error_t *err)
 int
 main (int argc, char **argv)
 {
-	struct lxcshim_driver_options dopts = { .config_file = "" };
+	/* The _INIT macros set each struct's size (so that it can grow
+	 * in later versions) and its defaults. */
+	struct lxcshim_driver_options dopts = LXCSHIM_DRIVER_OPTIONS_INIT;
 	struct watch w = { .oom_fd = -1 };
-	struct lxcshim_run_options ropts = {
-		.stdio = { -1, STDOUT_FILENO, STDERR_FILENO },
-		.start_hook = on_start,
-		.hook_data = &w,
-		.signal_fd = -1,
-	};
-	struct lxcshim_exit exit_info;
+	struct lxcshim_run_options ropts = LXCSHIM_RUN_OPTIONS_INIT;
+	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
 	lxcshim_spec_t *spec;
 	struct pollfd p;
 	int i;
+
+	dopts.config_file = "";
+	ropts.stdio.out = STDOUT_FILENO;
+	ropts.stdio.err = STDERR_FILENO;
+	ropts.start_hook = on_start;
+	ropts.hook_data = &w;
 
 	spec = lxcshim_spec_new ();
 	for (i = 1; i < argc && strcmp (argv[i], "--") != 0; i++) {
@@ -78,7 +81,7 @@ main (int argc, char **argv)
 		return fail (&err);
 	if (lxcshim_driver_new (&dopts, &driver, &err) < 0)
 		return fail (&err);
-	printf ("driver %s\n", lxcshim_driver_name (driver));
+	printf ("driver %s, library %s\n", lxcshim_driver_name (driver), lxcshim_version ());
 	if (lxcshim_run (driver, spec, &ropts, &exit_info, &err) < 0)
 		return fail (&err);
 
@@ -86,6 +89,7 @@ main (int argc, char **argv)
 	printf ("exit code %d, oom_killed %s, oom fd readable %s\n", exit_info.exit_code,
 	        exit_info.oom_killed ? "true" : "false", poll (&p, 1, 0) == 1 ? "yes" : "no");
 	close (w.oom_fd);
+	lxcshim_exit_release (&exit_info);
 	lxcshim_spec_free (spec);
 	lxcshim_driver_free (driver);
 	return 0;

@@ -3,7 +3,8 @@
 # Install everything lxcshim needs to build, run and test on Debian 12.
 # Idempotent: apt-get skips what is already installed.  qemu, kmod and
 # cpio are for the cgroup v2 test guest (scripts/v2vm.sh), which fetches
-# its kernel package itself.
+# its kernel package itself; libtsan2 (gcc's ThreadSanitizer runtime) is
+# for the threaded embedder's test.
 set -eu
 
 packages="
@@ -11,6 +12,7 @@ packages="
   lxc lxc-dev libjson-c-dev libcap-dev libcmocka-dev
   busybox-static
   hyperfine tmux util-linux iproute2 procps
+  libtsan2
   debhelper dpkg-dev fakeroot lintian git
   bash-completion
   qemu-system-x86 kmod cpio

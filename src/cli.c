@@ -364,8 +364,11 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver = NULL;
 	lxcshim_spec_t *spec;
-	struct lxcshim_run_options opts = { .stdio = { 0, 1, 2 }, .signal_fd = -1 };
-	struct lxcshim_exit exit_info;
+	struct lxcshim_run_options opts = LXCSHIM_RUN_OPTIONS_INIT;
+	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
+	int code;
+
+	opts.stdio = (struct lxcshim_stdio) { 0, 1, 2 };
 	struct run_flags r = { .sig_proxy = true };
 	int optind_end;
 	bool dry_run = false, tty = false, interactive = false, detach = false, sig_proxy;
@@ -407,9 +410,12 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 	if (!detach)
 		opts.signal_fd = proxy_signals (sig_proxy, tty);
 	if (create) {
-		if (lxcshim_create (driver, spec, &err) < 0)
+		char *id = NULL;
+
+		if (lxcshim_create (driver, spec, &id, &err) < 0)
 			die_err (EXIT_LXCSHIM, &err);
-		printf ("%s\n", lxcshim_spec_id (spec));
+		printf ("%s\n", id);
+		free (id);
 		lxcshim_spec_free (spec);
 		lxcshim_driver_free (driver);
 		return 0;
@@ -422,14 +428,16 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 	}
 	restore_terminal ();
 	if (detach)
-		printf ("%s\n", lxcshim_spec_id (spec));
-	if (exit_info.message[0])
+		printf ("%s\n", exit_info.id);
+	if (exit_info.message)
 		fprintf (stderr, "lxcshim: %s\n", exit_info.message);
 	if (opts.signal_fd >= 0)
 		close (opts.signal_fd);
+	code = exit_info.exit_code;
+	lxcshim_exit_release (&exit_info);
 	lxcshim_spec_free (spec);
 	lxcshim_driver_free (driver);
-	return exit_info.exit_code;
+	return code;
 }
 
 static bool set_flag (const struct flag *f, const char *arg, void *data);
@@ -440,7 +448,7 @@ cmd_start (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver = NULL;
-	struct lxcshim_exit exit_info;
+	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
 	int attach = 0;
 	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, set_flag, &attach), 1, 1);
 
@@ -542,7 +550,7 @@ static int
 cmd_version (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, no_opt, NULL), 0, 0);
-	printf ("lxcshim %s\nliblxc %s\n", PACKAGE_VERSION, lxc_get_version ());
+	printf ("lxcshim %s\nliblxc %s\n", lxcshim_version (), lxc_get_version ());
 	return 0;
 }
 
@@ -760,7 +768,7 @@ cmd_ps (struct globals *g, const struct command *cmd, int argc, char **argv)
 		for (size_t k = 0; k < n; k++)
 			printf ("%-8d %-8d %s\n", (int) procs[k].pid, (int) procs[k].ns_pid, procs[k].command);
 	}
-	free (procs);
+	lxcshim_pids_free (procs, n);
 	lxcshim_driver_free (driver);
 	return 0;
 }
@@ -787,7 +795,7 @@ cmd_stats (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
-	struct lxcshim_stats st;
+	struct lxcshim_stats st = LXCSHIM_STATS_INIT;
 	int json = 0;
 	int i = parse_id_args (cmd, argc, argv, set_flag, &json, 1, 1);
 
@@ -875,14 +883,16 @@ exec_flag (const struct flag *f, const char *arg, void *data)
 static int
 cmd_exec (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
-	struct lxcshim_exec_options o = { .stdio = { -1, 1, 2 }, .signal_fd = -1 };
+	struct lxcshim_exec_options o = LXCSHIM_EXEC_OPTIONS_INIT;
 	struct exec_flags x = { .o = &o };
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver;
-	struct lxcshim_exit exit_info;
+	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
 	char **env;
-	int i;
+	int i, code;
 
+	o.stdio.out = STDOUT_FILENO;
+	o.stdio.err = STDERR_FILENO;
 	env = x.env = calloc (argc + 1, sizeof (char *));
 	if (env == NULL)
 		die (EXIT_LXCSHIM, "out of memory");
@@ -907,12 +917,14 @@ cmd_exec (struct globals *g, const struct command *cmd, int argc, char **argv)
 		die_err (EXIT_LXCSHIM, &err);
 	}
 	restore_terminal ();
-	if (exit_info.message[0])
+	if (exit_info.message)
 		fprintf (stderr, "lxcshim: %s\n", exit_info.message);
 	close (o.signal_fd);
 	free (env);
+	code = exit_info.exit_code;
+	lxcshim_exit_release (&exit_info);
 	lxcshim_driver_free (driver);
-	return exit_info.exit_code;
+	return code;
 }
 
 static const struct command commands[] = {
@@ -993,7 +1005,7 @@ global_flag (const struct flag *f, const char *arg, void *data)
 int
 main (int argc, char **argv)
 {
-	struct globals g = { 0 };
+	struct globals g = { .opts = LXCSHIM_DRIVER_OPTIONS_INIT };
 	int i;
 
 	/* A closed 0-2 would be taken by our own fds and leak into containers. */

@@ -92,9 +92,8 @@ run_supervise (const struct supervise_args *a, struct terminal *tty, const struc
 	/* The workload did run: its status is returned even if it cannot be
 	 * recorded, with a warning in place of the message. */
 	if ((!a->rm || *keep) && container_record_exit (a->dir, &st, &werr) < 0 && werr->status != ENOENT &&
-	    exit->message[0] == '\0')
-		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", a->id,
-		          werr->msg);
+	    exit->message == NULL)
+		exit->message = xasprintf ("warning: could not record the exit of %s: %s", a->id, werr->msg);
 	/* --rm records no exit, but followers of the events still see it. */
 	if (a->rm && !*keep)
 		container_exit_event (a->dir, &st);
@@ -355,10 +354,10 @@ detached_main (const char *dir)
 	_cleanup_error_ lxcshim_error_t err = NULL;
 	struct supervise_args a = { 0 };
 	struct control_server srv = CONTROL_SERVER_INIT;
-	struct lxcshim_run_options opts = { .stdio = { -1, -1, -1 }, .signal_fd = -1 };
+	struct lxcshim_run_options opts = LXCSHIM_RUN_OPTIONS_INIT;
 	struct notify notify = { .fd = LXCSHIM_NOTIFY_FD };
 	struct terminal none = TERMINAL_INIT;
-	struct lxcshim_exit exit;
+	struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
 	bool keep = false;
 	int ret = 125;
 
@@ -386,7 +385,7 @@ detached_main (const char *dir)
 	if (run_supervise (&a, &none, &opts, &exit, &keep, &err) < 0)
 		goto fail;
 	/* Nobody is there to print why the command never ran. */
-	if (exit.message[0]) {
+	if (exit.message) {
 		_cleanup_close_ int fd = open_log (a.dir, "stderr.log", NULL);
 		if (fd >= 0)
 			dprintf (fd, "lxcshim: %s\n", exit.message);

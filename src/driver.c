@@ -5,6 +5,7 @@
 #include <lxc/lxccontainer.h>
 #include <strings.h>
 
+#include "abi.h"
 #include "cgroup.h"
 #include "conffile.h"
 #include "driver.h"
@@ -55,15 +56,16 @@ driver_supervisor_path (const char *init_path)
 }
 
 int
-lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out, lxcshim_error_t *err)
+lxcshim_driver_new (const struct lxcshim_driver_options *caller, lxcshim_driver_t **out, lxcshim_error_t *err)
 {
-	static const struct lxcshim_driver_options none = { 0 };
+	struct lxcshim_driver_options o = LXCSHIM_DRIVER_OPTIONS_INIT, *opts = &o;
 	struct conffile conf = { 0 };
 	lxcshim_driver_t *d;
 	const char *level;
 
-	if (opts == NULL)
-		opts = &none;
+	if (caller && abi_struct_in (&o, sizeof o, caller, ABI_SIZE0 (struct lxcshim_driver_options, config_file),
+	                             "lxcshim_driver_options", err) < 0)
+		return -1;
 	if (opts->config_file == NULL ? conffile_load (LXCSHIM_CONFFILE, false, &conf, err) < 0
 	    : *opts->config_file && conffile_load (opts->config_file, true, &conf, err) < 0)
 		return -1;
@@ -131,6 +133,12 @@ lxcshim_driver_free (lxcshim_driver_t *d)
 	free (d->default_net);
 	strv_free (d->lxc_includes);
 	free (d);
+}
+
+const char *
+lxcshim_version (void)
+{
+	return PACKAGE_VERSION;
 }
 
 const char *

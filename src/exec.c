@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "abi.h"
 #include "command.h"
 #include "container.h"
 #include "exec-pty.h"
@@ -288,9 +289,9 @@ wait_attached (pid_t pid, const struct lxcshim_exec_options *o, struct terminal 
 	return 0;
 }
 
-int
-lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_options *o, struct lxcshim_exit *exit,
-              lxcshim_error_t *err)
+static int
+exec_in (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_options *o, struct lxcshim_exit *exit,
+         lxcshim_error_t *err)
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 	_cleanup_strv_ char **env = NULL;
@@ -305,7 +306,6 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 	int pipefd[2], sp[2], status, ret = -1;
 	pid_t pid = -1;
 
-	memset (exit, 0, sizeof *exit);
 	if (check_options (o, err) < 0 || container_open (d, id, &c, err) < 0 || container_load_state (&c, err) < 0)
 		return -1;
 	if (!c.init_alive)
@@ -403,7 +403,10 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 			lxcshim_fail (err, r.error, "cannot make a terminal in container %s: %s", id, strerror (r.error));
 			goto out;
 		}
-		exit->exit_code = command_failure (o->argv[0], r.error, exit->message, sizeof exit->message);
+		char msg[512];
+
+		exit->exit_code = command_failure (o->argv[0], r.error, msg, sizeof msg);
+		exit->message = xstrdup (msg);
 		ret = 0;
 		goto out;
 	}
@@ -417,4 +420,27 @@ out:
 		closep (&stdio_copy[i]);
 	user_release (&user);
 	return ret;
+}
+
+int
+lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_options *caller_opts,
+              struct lxcshim_exit *caller_exit, lxcshim_error_t *err)
+{
+	struct lxcshim_exec_options o = LXCSHIM_EXEC_OPTIONS_INIT;
+	struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
+
+	if (abi_struct_out_check (caller_exit, ABI_SIZE0 (struct lxcshim_exit, id), "lxcshim_exit", err) < 0)
+		return -1;
+	abi_struct_out (caller_exit, &exit, sizeof exit);
+	if (caller_opts == NULL)
+		return lxcshim_fail (err, EINVAL, "no exec options given");
+	if (abi_struct_in (&o, sizeof o, caller_opts, ABI_SIZE0 (struct lxcshim_exec_options, signal_fd),
+	                   "lxcshim_exec_options", err) < 0)
+		return -1;
+	if (exec_in (d, id, &o, &exit, err) < 0) {
+		lxcshim_exit_release (&exit);
+		return -1;
+	}
+	abi_struct_out (caller_exit, &exit, sizeof exit);
+	return 0;
 }

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "abi.h"
 #include "cgroup.h"
 #include "container.h"
 #include "control.h"
@@ -532,10 +533,14 @@ lxcshim_start (lxcshim_driver_t *d, const char *id, struct lxcshim_exit *exit, l
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 	_cleanup_close_ int fd = -1;
+	struct lxcshim_exit e = LXCSHIM_EXIT_INIT;
 	char data[64];
 
-	if (exit)
-		memset (exit, 0, sizeof *exit);
+	if (exit) {
+		if (abi_struct_out_check (exit, ABI_SIZE0 (struct lxcshim_exit, id), "lxcshim_exit", err) < 0)
+			return -1;
+		abi_struct_out (exit, &e, sizeof e);
+	}
 	if (open_loaded (d, id, &c, err) < 0)
 		return -1;
 	if (c.init_check == INIT_MISMATCH)
@@ -555,8 +560,11 @@ lxcshim_start (lxcshim_driver_t *d, const char *id, struct lxcshim_exit *exit, l
 		return lxcshim_error_prefix (err, "cannot start container %s", id);
 	if (control_call (fd, id, "start", data, sizeof data, err) < 0)
 		return -1;
-	if (exit && control_read_exit (fd, id, &exit->exit_code, &exit->oom_killed, err) < 0)
-		return -1;
+	if (exit) {
+		if (control_read_exit (fd, id, &e.exit_code, &e.oom_killed, err) < 0)
+			return -1;
+		abi_struct_out (exit, &e, sizeof e);
+	}
 	return 0;
 }
 
@@ -595,22 +603,21 @@ ns_pid_of (pid_t pid)
 	return last;
 }
 
-static void
-command_of (pid_t pid, char *out, size_t size)
+/* Its command line, "" if it has none and no comm either (gone). */
+static char *
+command_of (pid_t pid)
 {
 	_cleanup_free_ char *path = xasprintf ("/proc/%d/cmdline", (int) pid);
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 
-	out[0] = '\0';
 	if (read_file (path, &text, &len, NULL) == 0 && len > 0) {
 		while (len > 0 && text[len - 1] == '\0')
 			len--;
 		for (size_t i = 0; i < len; i++)
 			if (text[i] == '\0')
 				text[i] = ' ';
-		snprintf (out, size, "%.*s", (int) len, text);
-		return;
+		return xstrndup (text, len);
 	}
 	/* Kernel threads and zombies have no command line: [comm]. */
 	free (path);
@@ -619,8 +626,9 @@ command_of (pid_t pid, char *out, size_t size)
 	path = xasprintf ("/proc/%d/comm", (int) pid);
 	if (read_file (path, &text, &len, NULL) == 0) {
 		text[strcspn (text, "\n")] = '\0';
-		snprintf (out, size, "[%s]", text);
+		return xasprintf ("[%s]", text);
 	}
+	return xstrdup ("");
 }
 
 int
@@ -645,23 +653,36 @@ lxcshim_pids (lxcshim_driver_t *d, const char *id, struct lxcshim_process **proc
 	for (size_t i = 0; i < count; i++) {
 		v[i].pid = pids[i];
 		v[i].ns_pid = ns_pid_of (pids[i]);
-		command_of (pids[i], v[i].command, sizeof v[i].command);
+		v[i].command = command_of (pids[i]);
 	}
 	*procs = v;
 	*n = count;
 	return 0;
 }
 
+void
+lxcshim_pids_free (struct lxcshim_process *procs, size_t n)
+{
+	for (size_t i = 0; procs && i < n; i++)
+		free (procs[i].command);
+	free (procs);
+}
+
 int
-lxcshim_stats (lxcshim_driver_t *d, const char *id, struct lxcshim_stats *st, lxcshim_error_t *err)
+lxcshim_stats (lxcshim_driver_t *d, const char *id, struct lxcshim_stats *caller, lxcshim_error_t *err)
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
-	memset (st, 0, sizeof *st);
+	struct lxcshim_stats st = LXCSHIM_STATS_INIT;
+
+	if (abi_struct_out_check (caller, ABI_SIZE0 (struct lxcshim_stats, pids_limit), "lxcshim_stats", err) < 0)
+		return -1;
+	abi_struct_out (caller, &st, sizeof st);
 	if (open_loaded (d, id, &c, err) < 0)
 		return -1;
 	if (!c.init_alive)
 		return not_running (&c, err);
-	cgroup_stats (c.state.cgroups, c.state.n_cgroups, st);
+	cgroup_stats (c.state.cgroups, c.state.n_cgroups, &st);
+	abi_struct_out (caller, &st, sizeof st);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "abi.h"
 #include "cgroup.h"
 #include "container.h"
 #include "detached.h"
@@ -384,8 +385,9 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 }
 
 int
-lxcshim_dry_run (lxcshim_driver_t *d, lxcshim_spec_t *s, int out_fd, lxcshim_error_t *err)
+lxcshim_dry_run (lxcshim_driver_t *d, const lxcshim_spec_t *spec, int out_fd, lxcshim_error_t *err)
 {
+	_cleanup_spec_ lxcshim_spec_t *s = spec_copy (spec);
 	struct prepared p = { 0 };
 	_cleanup_free_ char *cmd = NULL, *text = NULL;
 	int ret = -1;
@@ -448,6 +450,16 @@ supervise_args (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p)
 
 enum run_mode { RUN_FOREGROUND, RUN_DETACHED, RUN_CREATE };
 
+void
+lxcshim_exit_release (struct lxcshim_exit *exit)
+{
+	if (exit == NULL)
+		return;
+	free (exit->message);
+	free (exit->id);
+	exit->message = exit->id = NULL;
+}
+
 static int
 run_mode (lxcshim_driver_t *d, lxcshim_spec_t *s, enum run_mode mode, const struct lxcshim_run_options *opts,
           struct lxcshim_exit *exit, lxcshim_error_t *err)
@@ -460,7 +472,6 @@ run_mode (lxcshim_driver_t *d, lxcshim_spec_t *s, enum run_mode mode, const stru
 	struct read_cancel *c = cancel.fd >= 0 ? &cancel : NULL;
 	int ret = -1;
 
-	memset (exit, 0, sizeof *exit);
 	if (mode != RUN_FOREGROUND && access (d->supervisor_path, X_OK) < 0) {
 		lxcshim_fail_errno (err, "lxcshim-supervisor %s", d->supervisor_path);
 		goto out;
@@ -496,24 +507,46 @@ out:
 	return ret;
 }
 
+/* The caller's spec and structs are only read: the run works on a copy
+ * of the spec and on full-size copies of the structs. */
 int
-lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts,
-             struct lxcshim_exit *exit, lxcshim_error_t *err)
+lxcshim_run (lxcshim_driver_t *d, const lxcshim_spec_t *spec, const struct lxcshim_run_options *caller_opts,
+             struct lxcshim_exit *caller_exit, lxcshim_error_t *err)
 {
-	return run_mode (d, s, s->detach ? RUN_DETACHED : RUN_FOREGROUND, opts, exit, err);
+	struct lxcshim_run_options opts = LXCSHIM_RUN_OPTIONS_INIT;
+	struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
+	_cleanup_spec_ lxcshim_spec_t *s = NULL;
+	int ret;
+
+	if (abi_struct_out_check (caller_exit, ABI_SIZE0 (struct lxcshim_exit, id), "lxcshim_exit", err) < 0)
+		return -1;
+	abi_struct_out (caller_exit, &exit, sizeof exit);
+	if (caller_opts && abi_struct_in (&opts, sizeof opts, caller_opts, ABI_SIZE0 (struct lxcshim_run_options, signal_fd),
+	                                  "lxcshim_run_options", err) < 0)
+		return -1;
+	s = spec_copy (spec);
+	ret = run_mode (d, s, s->detach ? RUN_DETACHED : RUN_FOREGROUND, &opts, &exit, err);
+	if (ret == 0) {
+		exit.id = steal_pointer (&s->id);
+		abi_struct_out (caller_exit, &exit, sizeof exit);
+	} else
+		lxcshim_exit_release (&exit);
+	return ret;
 }
 
 int
-lxcshim_create (lxcshim_driver_t *d, lxcshim_spec_t *s, lxcshim_error_t *err)
+lxcshim_create (lxcshim_driver_t *d, const lxcshim_spec_t *spec, char **id, lxcshim_error_t *err)
 {
-	struct lxcshim_exit exit;
-	bool detach = s->detach;
+	struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
+	_cleanup_spec_ lxcshim_spec_t *s = spec_copy (spec);
 	int ret;
 
 	/* Created is detached by nature (its output goes to the logs), and
 	 * refused what detached is refused. */
 	s->detach = true;
 	ret = run_mode (d, s, RUN_CREATE, NULL, &exit, err);
-	s->detach = detach;
+	lxcshim_exit_release (&exit);
+	if (ret == 0 && id)
+		*id = steal_pointer (&s->id);
 	return ret;
 }

@@ -348,6 +348,47 @@ lxcshim_spec_free (lxcshim_spec_t *s)
 	free (s);
 }
 
+static char *
+strdup_or_null (const char *s)
+{
+	return s ? xstrdup (s) : NULL;
+}
+
+static char **
+strv_copy_or_null (char *const *v)
+{
+	return v ? strv_copy (v) : NULL;
+}
+
+lxcshim_spec_t *
+spec_copy (const lxcshim_spec_t *s)
+{
+	lxcshim_spec_t *c = xmalloc (sizeof *c);
+
+	*c = *s;
+	c->id = strdup_or_null (s->id);
+	c->rootfs = strdup_or_null (s->rootfs);
+	c->command = strv_copy_or_null (s->command);
+	c->env = (struct strvb) { 0 };
+	for (size_t i = 0; i < s->env.n; i++)
+		strvb_push (&c->env, xstrdup (s->env.v[i]));
+	c->env_files = strv_copy_or_null (s->env_files);
+	c->user = strdup_or_null (s->user);
+	c->workdir = strdup_or_null (s->workdir);
+	c->hostname = strdup_or_null (s->hostname);
+	c->template_path = strdup_or_null (s->template_path);
+	c->cpuset_cpus = strdup_or_null (s->cpuset_cpus);
+	c->volumes = s->n_volumes ? xmalloc (s->n_volumes * sizeof *c->volumes) : NULL;
+	for (size_t i = 0; i < s->n_volumes; i++)
+		c->volumes[i] = (struct volume) { .source = xstrdup (s->volumes[i].source),
+			                          .target = xstrdup (s->volumes[i].target),
+			                          .readonly = s->volumes[i].readonly };
+	c->cap_add = strv_copy_or_null (s->cap_add);
+	c->cap_drop = strv_copy_or_null (s->cap_drop);
+	c->lxc_includes = strv_copy_or_null (s->lxc_includes);
+	return c;
+}
+
 const char *
 lxcshim_spec_id (const lxcshim_spec_t *spec)
 {

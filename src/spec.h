@@ -13,6 +13,7 @@
 
 enum net_mode { NET_NONE, NET_HOST };
 
+/* A new field that owns memory must be copied in spec_copy too. */
 struct lxcshim_spec {
 	char *id;
 	char *rootfs;
@@ -43,6 +44,17 @@ struct lxcshim_spec {
 	bool tty, interactive, detach, rm, dry_run;
 	unsigned start_timeout_ms;
 };
+
+/* A deep copy: a run completes its own copy (id, hostname, rootfs,
+ * site defaults), never the caller's spec. */
+lxcshim_spec_t *spec_copy (const lxcshim_spec_t *spec);
+
+static inline void
+spec_freep (lxcshim_spec_t **s)
+{
+	lxcshim_spec_free (*s);
+}
+#define _cleanup_spec_ _cleanup_ (spec_freep)
 
 /* Defaults, checks that need no filesystem, and the generated id. */
 int spec_finalize (lxcshim_spec_t *spec, lxcshim_error_t *err);

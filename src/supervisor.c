@@ -732,7 +732,7 @@ ended:
 
 	exit->exit_code = s.exit_code;
 	exit->oom_killed = s.oom_killed;
-	snprintf (exit->message, sizeof exit->message, "%s", s.message);
+	exit->message = s.message[0] ? xstrdup (s.message) : NULL;
 	ret = 0;
 	goto out;
 

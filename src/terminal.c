@@ -24,10 +24,24 @@ terminal_open (struct terminal *t, int size_from, lxcshim_error_t *err)
 		ws.ws_row = 24;
 		ws.ws_col = 80;
 	}
-	if (openpty (&t->master, &t->slave, name, NULL, &ws) < 0)
-		return lxcshim_fail_errno (err, "openpty");
-	fcntl (t->master, F_SETFD, FD_CLOEXEC);
-	fcntl (t->slave, F_SETFD, FD_CLOEXEC);
+	/* Close-on-exec from the start: openpty() and a later F_SETFD would
+	 * let a fork+exec on another thread of the embedder inherit the pty
+	 * (and a held slave keeps the terminal from ever hanging up). */
+	t->master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->master < 0)
+		return lxcshim_fail_errno (err, "posix_openpt");
+	if (grantpt (t->master) < 0 || unlockpt (t->master) < 0 || ptsname_r (t->master, name, sizeof name) != 0) {
+		lxcshim_fail_errno (err, "pty");
+		closep (&t->master);
+		return -1;
+	}
+	t->slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->slave < 0) {
+		lxcshim_fail_errno (err, "open %s", name);
+		closep (&t->master);
+		return -1;
+	}
+	ioctl (t->master, TIOCSWINSZ, &ws);
 	t->slave_path = xstrdup (name);
 	return 0;
 }

@@ -5,7 +5,8 @@
 # plus uncommitted changes to tracked files), checks them (lintian, the
 # symbols file, contents = what `make install` installs), installs them,
 # runs the demo container with the installed /usr/bin/lxcshim and the
-# example program against the installed library and .pc, then purges them
+# example programs (embed.c, threaded.c) against the installed library and
+# .pc, then purges them
 # and shows that nothing is left.  A `make install` into /usr/local (the
 # README's set-up) is neither used nor touched: the binary is run by its
 # path, the loader and the compiler are pointed at the package's
@@ -196,7 +197,9 @@ export PKG_CONFIG_LIBDIR=$libdir/pkgconfig
 is "$(pkg-config --path lxcshim)" "$libdir/pkgconfig/lxcshim.pc" "pkg-config finds the packaged lxcshim.pc"
 is "$(pkg-config --modversion lxcshim)" "${ver%%-*}" "... version $ver"
 mkdir "$tmp/inc"
-ln -s "$(pkg-config --variable=includedir lxcshim)/lxcshim.h" "$tmp/inc/lxcshim.h"
+for h in lxcshim.h lxcshim-version.h; do
+	ln -s "$(pkg-config --variable=includedir lxcshim)/$h" "$tmp/inc/$h"
+done
 ok "examples/embed.c builds against the package" \
 	cc -Wall -Wextra -Werror -I"$tmp/inc" -o "$tmp/embed" "$top/examples/embed.c" \
 	-L"$(pkg-config --variable=libdir lxcshim)" $(pkg-config --cflags --libs lxcshim)
@@ -206,6 +209,15 @@ like "$(ldd "$tmp/embed" 2>&1)" "liblxcshim\.so\.0 => $libdir/liblxcshim\.so\.0 
 mkdir "$tmp/root" "$tmp/lxcpath"
 out=$(timeout 120 "$tmp/embed" --root "$tmp/root" --lxcpath "$tmp/lxcpath" -- /bin/sh -c 'exit 5' < /dev/null 2>&1)
 like "$out" "exit code 5, oom_killed false" "the example runs a container through the installed library"
+is "$(ls -A "$tmp/root/containers" 2> /dev/null; ls -A "$tmp/lxcpath")" "" "... and leaves nothing in its root and lxcpath"
+# The threaded embedder, the same way.
+ok "examples/threaded.c builds against the package" \
+	cc -Wall -Wextra -Werror -pthread -I"$tmp/inc" -o "$tmp/threaded" "$top/examples/threaded.c" \
+	-L"$(pkg-config --variable=libdir lxcshim)" $(pkg-config --cflags --libs lxcshim)
+out=$(timeout 300 "$tmp/threaded" -n 4 --root "$tmp/root" --lxcpath "$tmp/lxcpath" < /dev/null 2>&1)
+r=$?
+is "$r" 0 "it runs, execs into and stops containers from 4 threads through the installed library"
+[ "$r" = 0 ] || diag "$out"
 is "$(ls -A "$tmp/root/containers" 2> /dev/null; ls -A "$tmp/lxcpath")" "" "... and leaves nothing in its root and lxcpath"
 
 # ---- purge

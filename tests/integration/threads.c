@@ -18,12 +18,13 @@ worker (void *arg)
 	long i = (long) arg;
 	char code[32], name[64];
 	char *argv[] = { "/bin/sh", "-c", NULL, NULL };
-	struct lxcshim_run_options opts = { .stdio = { -1, -1, STDERR_FILENO }, .signal_fd = -1 };
-	struct lxcshim_exit exit_info;
+	struct lxcshim_run_options opts = LXCSHIM_RUN_OPTIONS_INIT;
+	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
 	lxcshim_error_t err = NULL;
 	lxcshim_spec_t *spec = lxcshim_spec_new ();
 	long result = -1;
 
+	opts.stdio.err = STDERR_FILENO;
 	snprintf (code, sizeof code, "exit %ld", 10 + i);
 	snprintf (name, sizeof name, "thr%dn%ld", (int) getpid (), i);
 	argv[2] = code;
@@ -34,6 +35,7 @@ worker (void *arg)
 		fprintf (stderr, "threads: %s: %s\n", name, err->msg);
 		lxcshim_error_release (&err);
 	}
+	lxcshim_exit_release (&exit_info);
 	lxcshim_spec_free (spec);
 	return (void *) result;
 }
@@ -42,6 +44,7 @@ int
 main (int argc, char **argv)
 {
 	struct lxcshim_driver_options o = {
+		.size = sizeof o,
 		.root = argc > 2 ? argv[1] : NULL,
 		.lxcpath = argc > 2 ? argv[2] : NULL,
 		.init_path = getenv ("LXCSHIM_INIT"),

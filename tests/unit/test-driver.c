@@ -46,7 +46,7 @@ test_driver_paths_absolute (void **state UNUSED)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE (bad); i++) {
-		struct lxcshim_driver_options o = { .root = bad[i].root, .lxcpath = bad[i].lxcpath, .config_file = "" };
+		struct lxcshim_driver_options o = { .size = sizeof o, .root = bad[i].root, .lxcpath = bad[i].lxcpath, .config_file = "" };
 		lxcshim_driver_t *d = NULL;
 		lxcshim_error_t err = NULL;
 
@@ -54,7 +54,7 @@ test_driver_paths_absolute (void **state UNUSED)
 		assert_null (d);
 	}
 	{
-		struct lxcshim_driver_options o = { .root = "/run/x", .lxcpath = "/var/lib/x", .config_file = "" };
+		struct lxcshim_driver_options o = { .size = sizeof o, .root = "/run/x", .lxcpath = "/var/lib/x", .config_file = "" };
 		lxcshim_driver_t *d = NULL;
 		lxcshim_error_t err = NULL;
 
@@ -80,7 +80,7 @@ test_driver_conf_paths_absolute (void **state UNUSED)
 	for (size_t i = 0; i < ARRAY_SIZE (bad); i++) {
 		char *path = write_conf (bad[i].text);
 		char *prefix = xasprintf ("config file %s: ", path);
-		struct lxcshim_driver_options o = { .config_file = path };
+		struct lxcshim_driver_options o = { .size = sizeof o, .config_file = path };
 		lxcshim_driver_t *d = NULL;
 		lxcshim_error_t err = NULL;
 		int rc = lxcshim_driver_new (&o, &d, &err);
@@ -105,7 +105,7 @@ test_driver_conf_paths_absolute (void **state UNUSED)
 static void
 test_driver_conf_limit (void **state UNUSED)
 {
-	struct lxcshim_driver_options o = { .config_file = "/dev/zero" };
+	struct lxcshim_driver_options o = { .size = sizeof o, .config_file = "/dev/zero" };
 	lxcshim_driver_t *d = NULL;
 	lxcshim_error_t err = NULL;
 
