@@ -154,31 +154,49 @@ log "start: $(uptime)"
 # First, while no detached supervisor of an earlier figure is around to be
 # reaped (their zombies would count).
 if want sequential; then
-	snap () { # what a leak would grow, scoped to this bench where it can be
-		zombies=$(ps -eo stat=,comm= | grep -Ec '^Z.* (lxcshim|lxc-start|lxcshim-init|true)$' || true)
+	base_dir "${tag}sf"
+	snap () { # what a leak would grow, scoped to this bench
+		procs=0 zombies=0
+		for st in /proc/[0-9]*/stat; do
+			p=${st%/stat}
+			grep -qF "$tmp" "$p/cmdline" 2> /dev/null && procs=$((procs + 1))
+			# A zombie whose parent is a process of this bench.
+			if [ "$(cut -d' ' -f3 "$st" 2> /dev/null)" = Z ]; then
+				pp=$(cut -d' ' -f4 "$st" 2> /dev/null)
+				grep -qF "$tmp" "/proc/$pp/cmdline" 2> /dev/null && zombies=$((zombies + 1))
+			fi
+		done
 		cgroups=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "*${tag}s*" 2> /dev/null | wc -l)
 		mounts=$(grep -c "$tmp" /proc/self/mountinfo || true)
 		files=$(find "$root" "$lxcpath" | wc -l)
 		fds=$(cut -f1 /proc/sys/fs/file-nr)
-		echo "$zombies $cgroups $mounts $files $fds"
+		echo "$procs $zombies $cgroups $mounts $files $fds"
 	}
 	before=$(snap)
-	log "sequential: $N_SEQ runs"
-	alt sequential.raw -w 0 "$N_SEQ" "$LX run --rm --name ${tag}s{} -- /bin/true" > /dev/null
+	# lxc-start -F alternates with each run: a drift of the machine's load
+	# shows in both, a growth of lxcshim's own cost only in ours.
+	log "sequential: $N_SEQ runs (each followed by one lxc-start -F)"
+	alt sequential.raw -w 0 "$N_SEQ" "$LX run --rm --name ${tag}s{} -- /bin/true" \
+		"lxc-start $(lxc_start_args "${tag}sf") -F -- /bin/true" > /dev/null
 	after=$(snap)
-	seg=$((N_SEQ / 10 < 100 ? (N_SEQ / 2 < 100 ? N_SEQ / 2 : 100) : 100))
+	seg=$((N_SEQ / 2 < 100 ? N_SEQ / 2 : 100))
 	[ "$seg" -ge 1 ] || seg=1
-	first=$(head -n "$seg" "$out/sequential.raw" | awk '{ print $2 }' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }')
-	last=$(tail -n "$seg" "$out/sequential.raw" | awk '{ print $2 }' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }')
+	med_col () { awk -v c="$1" '{ print $c }' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+	first=$(head -n "$seg" "$out/sequential.raw" | med_col 2)
+	last=$(tail -n "$seg" "$out/sequential.raw" | med_col 2)
+	bfirst=$(head -n "$seg" "$out/sequential.raw" | med_col 3)
+	blast=$(tail -n "$seg" "$out/sequential.raw" | med_col 3)
 	row sequential-last-vs-first "$last" "first-$seg" "$first" "$(ratio "$last" "$first")" us "flat" "$N_SEQ"
+	row sequential-baseline-last-vs-first "$blast" "first-$seg" "$bfirst" "$(ratio "$blast" "$bfirst")" us "report" "$N_SEQ"
 	set -- $before
-	b_z=$1 b_c=$2 b_m=$3 b_f=$4 b_fd=$5
+	b_p=$1 b_z=$2 b_c=$3 b_m=$4 b_f=$5 b_fd=$6
 	set -- $after
-	row sequential-zombies "$1" before "$b_z" "" count "no growth" "$N_SEQ"
-	row sequential-cgroups "$2" before "$b_c" "" count "no growth" "$N_SEQ"
-	row sequential-mounts "$3" before "$b_m" "" count "no growth" "$N_SEQ"
-	row sequential-files "$4" before "$b_f" "" count "no growth" "$N_SEQ"
-	row sequential-host-fds "$5" before "$b_fd" "" "count (whole host)" "no growth" "$N_SEQ"
+	row sequential-processes "$1" before "$b_p" "" count "no growth" "$N_SEQ"
+	row sequential-zombies "$2" before "$b_z" "" count "no growth" "$N_SEQ"
+	row sequential-cgroups "$3" before "$b_c" "" count "no growth" "$N_SEQ"
+	row sequential-mounts "$4" before "$b_m" "" count "no growth" "$N_SEQ"
+	row sequential-files "$5" before "$b_f" "" count "no growth" "$N_SEQ"
+	row sequential-host-fds "$6" before "$b_fd" "" "count (whole host: other work counts too)" "report" "$N_SEQ"
 fi
 
 # ---- run --rm -- /bin/true against lxc-execute, lxc-start -F, runc run
@@ -289,19 +307,19 @@ if want parallel; then
 				fi
 			done
 			wait
-			# Then until every one is running (a bounded wait: 60 s).
-			deadline=$(($(now_ms) + 60000))
+			# Then until every one is running: run -d and lxc-start -d
+			# both return once theirs is, so one check is enough unless
+			# one did not (then a bounded poll, 60 s, counts too).
+			t1=$(now_ms)
+			deadline=$((t1 + 60000))
 			while :; do
 				if [ "$kind" = ours ]; then c=$(running_count "${names[@]}"); else c=$(raw_running_count "${names[@]}"); fi
-				[ "$c" = "$N_PAR" ] || [ "$(now_ms)" -gt "$deadline" ] && break
+				[ "$c" = "$N_PAR" ] && break
+				[ "$(now_ms)" -gt "$deadline" ] && break
+				t1=$(now_ms)
 			done
-			t1=$(now_ms)
-			# The check costs one state query per container: time it alone.
-			tc0=$(now_ms)
-			if [ "$kind" = ours ]; then running_count "${names[@]}" > /dev/null; else raw_running_count "${names[@]}" > /dev/null; fi
-			tc=$(($(now_ms) - tc0))
-			echo "$r $kind $((t1 - t0 - tc)) $c" >> "$out/parallel.raw"
-			log "parallel round $r $kind: $c/$N_PAR running after $((t1 - t0 - tc)) ms (check ${tc} ms not counted)"
+			echo "$r $kind $((t1 - t0)) $c" >> "$out/parallel.raw"
+			log "parallel round $r $kind: $c/$N_PAR running after $((t1 - t0)) ms"
 			if [ "$kind" = ours ]; then
 				printf '%s\n' "${names[@]}" | xargs -P 4 -n 1 "$LXCSHIM" --root "$root" --lxcpath "$lxcpath" delete -f > /dev/null
 			else
@@ -357,13 +375,14 @@ if command -v gnuplot > /dev/null; then
 		gnuplot <<-EOF
 		set terminal pngcairo size 640,400 noenhanced
 		set output "$out/sequential.png"
-		set title "$N_SEQ sequential run --rm -- /bin/true"
+		set title "$N_SEQ sequential run --rm -- /bin/true, each with one lxc-start -F"
 		set xlabel "run"
 		set ylabel "milliseconds"
 		set yrange [0:*]
 		set grid
-		unset key
-		plot "$out/sequential.raw" using 1:(\$2/1000) with points pt 7 ps 0.3 lc rgb "#4477aa"
+		set key top left
+		plot "$out/sequential.raw" using 1:(\$2/1000) title "run --rm" with points pt 7 ps 0.3 lc rgb "#4477aa", \
+		     "" using 1:(\$3/1000) title "lxc-start -F (alternating)" with points pt 7 ps 0.3 lc rgb "#cc6677"
 		EOF
 	fi
 else

@@ -38,7 +38,7 @@ is "$(field parallel-running lxc-start-d 2)" 10 "10 of 10 run -d at once are run
 is "$(field parallel-running lxc-start-d 4)" 10 "10 of 10 raw lxc-start -d at once are running"
 is "$(field oom-exit-137-oom-killed '' 2)" 3 "every OOM run exits 137 with oom_killed"
 is "$(field supervisor-wakeups lxc-start-d-monitor 2)" 0 "an idle supervisor never wakes up"
-for what in zombies cgroups mounts files; do
+for what in processes zombies cgroups mounts files; do
 	is "$(field "sequential-$what" before 2)" "$(field "sequential-$what" before 4)" \
 		"sequential run --rm leave no $what"
 done
