@@ -6,7 +6,10 @@
  * usage: alternate [-r RAW] [-e ERRFILE] [-w WARMUP] N 'CMD1 ...' ['CMD2 ...'...]
  *   words split on spaces; "{}" in a word becomes the round number (w0,
  *   w1... for warm-ups), so each round may use a fresh name;
- *   -r RAW writes every sample, one line per round: "round us1 us2 ...";
+ *   -r RAW writes every sample, one line per round: "round us1 ... usK
+ *   cpu1 ... cpuK", cpu being the user+system microseconds of the command
+ *   and every descendant it waited for (wait4's rusage): less sensitive
+ *   to the machine's load than the wall time;
  *   -e ERRFILE appends the commands' stderr there (stdin and stdout are
  *   always /dev/null: LXC chmods its stdio). Every command must exit 0. */
 #define _GNU_SOURCE
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,7 +28,7 @@ extern char **environ;
 struct cmd {
 	char **words;
 	size_t n;
-	double *t;
+	double *t, *cpu;
 };
 
 static void
@@ -55,8 +59,9 @@ expand (const struct cmd *c, const char *tag)
 }
 
 static double
-run_once (const struct cmd *c, const char *tag, const char *errfile)
+run_once (const struct cmd *c, const char *tag, const char *errfile, double *cpu)
 {
+	struct rusage ru;
 	char **argv = expand (c, tag);
 	posix_spawn_file_actions_t fa;
 	struct timespec a, b;
@@ -73,8 +78,10 @@ run_once (const struct cmd *c, const char *tag, const char *errfile)
 		perror (argv[0]);
 		exit (2);
 	}
-	waitpid (pid, &status, 0);
+	wait4 (pid, &status, 0, &ru);
 	clock_gettime (CLOCK_MONOTONIC, &b);
+	if (cpu)
+		*cpu = ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1e6 + ru.ru_stime.tv_usec;
 	posix_spawn_file_actions_destroy (&fa);
 	if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
 		fprintf (stderr, "alternate: %s (round %s) failed (status %#x)\n", argv[0], tag, status);
@@ -126,6 +133,7 @@ main (int argc, char **argv)
 		if (c[j].n == 0)
 			goto usage;
 		c[j].t = calloc (n, sizeof (double));
+		c[j].cpu = calloc (n, sizeof (double));
 	}
 	if (raw && !(rf = fopen (raw, "w"))) {
 		perror (raw);
@@ -134,18 +142,20 @@ main (int argc, char **argv)
 	for (int i = 0; i < warmup; i++) {
 		snprintf (tag, sizeof tag, "w%d", i);
 		for (int j = 0; j < k; j++)
-			run_once (&c[j], tag, errfile);
+			run_once (&c[j], tag, errfile, NULL);
 	}
 	for (int i = 0; i < n; i++) {
 		snprintf (tag, sizeof tag, "%d", i);
 		for (int s = 0; s < k; s++) {
 			int j = (i + s) % k;
-			c[j].t[i] = run_once (&c[j], tag, errfile);
+			c[j].t[i] = run_once (&c[j], tag, errfile, &c[j].cpu[i]);
 		}
 		if (rf) {
 			fprintf (rf, "%d", i);
 			for (int j = 0; j < k; j++)
 				fprintf (rf, " %.1f", c[j].t[i]);
+			for (int j = 0; j < k; j++)
+				fprintf (rf, " %.0f", c[j].cpu[i]);
 			fputc ('\n', rf);
 		}
 	}

@@ -118,6 +118,9 @@ alt () { # raw-file N CMD...
 	"$ALTERNATE" -e "$errlog" -r "$out/$_f" "$@" || { tail -n 20 "$errlog" >&2; die "a timed command failed"; }
 }
 
+# The median of column C of a raw file (alternate -r: "round wall... cpu...").
+col_median () { awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+
 # The init's host pid of a running container of ours, and of a raw one.
 init_pid () { lx state "$1" | sed -n 's/.*"init_process_pid": \([0-9]*\).*/\1/p'; }
 raw_init_pid () { lxc-info -n "$1" -P "$lxcpath" -pH; }
@@ -188,6 +191,9 @@ if want sequential; then
 	blast=$(tail -n "$seg" "$out/sequential.raw" | med_col 3)
 	row sequential-last-vs-first "$last" "first-$seg" "$first" "$(ratio "$last" "$first")" us "flat" "$N_SEQ"
 	row sequential-baseline-last-vs-first "$blast" "first-$seg" "$bfirst" "$(ratio "$blast" "$bfirst")" us "report" "$N_SEQ"
+	cfirst=$(head -n "$seg" "$out/sequential.raw" | med_col 4)
+	clast=$(tail -n "$seg" "$out/sequential.raw" | med_col 4)
+	row sequential-cpu-last-vs-first "$clast" "first-$seg" "$cfirst" "$(ratio "$clast" "$cfirst")" "us cpu" "flat" "$N_SEQ"
 	set -- $before
 	b_p=$1 b_z=$2 b_c=$3 b_m=$4 b_f=$5 b_fd=$6
 	set -- $after
@@ -227,6 +233,15 @@ if want latency; then
 	row run-rm-true "$ours" lxc-execute "$xm" "$(ratio "$ours" "$xm")" us "<=1.10" "$N_LAT"
 	row run-rm-true "$ours" lxc-start-F "$fm" "$(ratio "$ours" "$fm")" us report "$N_LAT"
 	[ "$have_runc" = 1 ] && row run-rm-true "$ours" runc-run "$rm_" "$(ratio "$ours" "$rm_")" us "<=0.5" "$N_LAT"
+	# CPU time (user+system of the whole waited-for process tree), which
+	# the load disturbs less than the wall time.
+	k=${#cmds[@]}
+	oc=$(col_median "$out/latency.raw" $((k + 2)))
+	names=(lxc-execute lxc-start-F runc-run)
+	for j in $(seq 2 "$k"); do
+		bc=$(col_median "$out/latency.raw" $((k + 1 + j)))
+		row run-rm-true-cpu "$oc" "${names[$((j - 2))]}" "$bc" "$(ratio "$oc" "$bc")" "us cpu" report "$N_LAT"
+	done
 	printf 'run --rm\t%s\nlxc-execute\t%s\nlxc-start -F\t%s\n' "$ours" "$xm" "$fm" > "$out/latency.dat"
 	[ "$have_runc" = 1 ] && printf 'runc run\t%s\n' "$rm_" >> "$out/latency.dat"
 	: "$rx $rf $rr"
@@ -238,6 +253,8 @@ if want exec; then
 	log "exec: ${N_EXEC} alternating rounds"
 	set -- $(alt exec.raw "$N_EXEC" "$LX exec ${tag}e -- /bin/true" "lxc-attach -n ${tag}e -P $lxcpath -- /bin/true")
 	row exec-true "$1" lxc-attach "$2" "$(ratio "$1" "$2")" us "<=1.0" "$N_EXEC"
+	oc=$(col_median "$out/exec.raw" 4) bc=$(col_median "$out/exec.raw" 5)
+	row exec-true-cpu "$oc" lxc-attach "$bc" "$(ratio "$oc" "$bc")" "us cpu" report "$N_EXEC"
 	printf 'exec\t%s\nlxc-attach\t%s\n' "$1" "$2" > "$out/exec.dat"
 	lx delete -f "${tag}e" > /dev/null
 fi
