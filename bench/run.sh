@@ -6,6 +6,7 @@
 # samples and PNG charts when gnuplot is there) under the output dir.
 #
 #   bench/run.sh [--quick] [--out DIR] [--only FIG,...]
+#   bench/run.sh --charts [--quick] [--out DIR]   (redraw DIR's charts only)
 #
 # FIG: latency exec memory oom parallel sequential (default: all).
 # --quick scales the counts down (10 rounds, 10 containers, 10 sequential
@@ -23,6 +24,7 @@ set -eu
 : "${BENCH_BIN:?set BENCH_BIN to the dir of alternate, oomlat and hog}"
 
 quick=0
+charts_only=0
 out=bench-results
 only=latency,exec,memory,oom,parallel,sequential
 while [ $# -gt 0 ]; do
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
+	--charts) only=none charts_only=1 ;;
 	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -58,6 +61,7 @@ done
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+if [ "$charts_only" = 0 ]; then
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lxcshim-bench.XXXXXX")
 tag=${BENCH_TAG:-b$$}
 root=$tmp/root
@@ -353,8 +357,10 @@ if want parallel; then
 	printf 'run -d\t%s\nlxc-start -d\t%s\n' "$po" "$pr" > "$out/parallel.dat"
 fi
 
+fi
+
 # ---- results.json from the CSV, and the charts
-{
+[ "$charts_only" = 1 ] || {
 	printf '{\n  "date": "%s",\n  "quick": %s,\n  "kernel": "%s",\n  "lxc": "%s",\n  "load_start": "%s",\n  "load_end": "%s",\n  "results": [\n' \
 		"$(date -u +%FT%TZ)" "$([ "$quick" = 1 ] && echo true || echo false)" "$(uname -r)" \
 		"$(lxc-start --version)" "$meta_load_start" "$(load)"
@@ -389,17 +395,21 @@ if command -v gnuplot > /dev/null; then
 	bars memory.dat memory.png "RSS of an idle detached container's monitors" "MiB" 1024
 	bars parallel.dat parallel.png "$N_PAR containers started at once until all run (median of $PAR_ROUNDS)" "seconds" 1000
 	if [ -s "$out/sequential.raw" ]; then
+		# Log scale: the load's outliers would flatten the rest; the CPU
+		# time (wait4's rusage) is what a leak or growth would move.
 		gnuplot <<-EOF
-		set terminal pngcairo size 640,400 noenhanced
+		set terminal pngcairo size 720,440 noenhanced
 		set output "$out/sequential.png"
 		set title "$N_SEQ sequential run --rm -- /bin/true, each with one lxc-start -F"
 		set xlabel "run"
-		set ylabel "milliseconds"
-		set yrange [0:*]
+		set ylabel "milliseconds (log)"
+		set logscale y
 		set grid
-		set key top left
-		plot "$out/sequential.raw" using 1:(\$2/1000) title "run --rm" with points pt 7 ps 0.3 lc rgb "#4477aa", \
-		     "" using 1:(\$3/1000) title "lxc-start -F (alternating)" with points pt 7 ps 0.3 lc rgb "#cc6677"
+		set key top left opaque
+		plot "$out/sequential.raw" using 1:(\$2/1000) title "run --rm, wall" with points pt 7 ps 0.25 lc rgb "#88aacc", \
+		     "" using 1:(\$3/1000) title "lxc-start -F, wall" with points pt 7 ps 0.25 lc rgb "#ddaabb", \
+		     "" using 1:(\$4/1000) title "run --rm, CPU" with points pt 7 ps 0.25 lc rgb "#224488", \
+		     "" using 1:(\$5/1000) title "lxc-start -F, CPU" with points pt 7 ps 0.25 lc rgb "#aa3355"
 		EOF
 	fi
 else
