@@ -17,6 +17,9 @@
 # (the dir of the helpers alternate, oomlat and hog).  Needs root, LXC;
 # runc and gnuplot are optional (their row or the charts are skipped).
 # Every container, cgroup, mount and temp dir it makes is gone at exit.
+# BENCH_N_LAT, BENCH_N_EXEC, BENCH_N_PAR, BENCH_PAR_ROUNDS, BENCH_N_SEQ,
+# BENCH_IDLE and BENCH_N_OOM override the counts; BENCH_TAG names its
+# containers (the suite passes its own, to look for leftovers).
 set -eu
 
 : "${LXCSHIM:?set LXCSHIM to the lxcshim binary}"
@@ -33,7 +36,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
 	--charts) only=none charts_only=1 ;;
-	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,/^set -eu/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
