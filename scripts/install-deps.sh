@@ -12,7 +12,6 @@ packages="
   busybox-static
   hyperfine tmux util-linux iproute2 procps
   runc jq gnuplot-nox
-  musl-tools
   debhelper dpkg-dev fakeroot lintian git
   bash-completion
   qemu-system-x86 kmod cpio
