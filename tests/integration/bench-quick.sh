@@ -36,7 +36,10 @@ fi
 
 is "$(field parallel-running lxc-start-d 2)" 10 "10 of 10 run -d at once are running"
 is "$(field parallel-running lxc-start-d 4)" 10 "10 of 10 raw lxc-start -d at once are running"
-is "$(field oom-exit-137-oom-killed '' 2)" 3 "every OOM run exits 137 with oom_killed"
+is "$(field oom-exit-137 '' 2)" 3 "every OOM run exits 137, its kill seen in /dev/kmsg"
+# The verdict itself is run-oom.sh's to assert; under heavy load it has
+# been seen false now and then (docs/performance.md), so only shown here.
+diag "OOM runs with oom_killed true: $(field oom-oom-killed '' 2) of 3"
 is "$(field supervisor-wakeups lxc-start-d-monitor 2)" 0 "an idle supervisor never wakes up"
 for what in processes zombies cgroups mounts files; do
 	is "$(field "sequential-$what" before 2)" "$(field "sequential-$what" before 4)" \
