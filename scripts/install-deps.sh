@@ -12,7 +12,7 @@ packages="
   lxc lxc-dev libjson-c-dev libcap-dev libcmocka-dev
   busybox-static
   hyperfine tmux util-linux iproute2 procps
-  libtsan2
+  libtsan2 runc jq gnuplot-nox
   debhelper dpkg-dev fakeroot lintian git
   bash-completion
   qemu-system-x86 kmod cpio
