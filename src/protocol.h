@@ -36,4 +36,58 @@
 #define LXCSHIM_INIT_TARGET "/.lxcshim-init"
 #define LXCSHIM_ENV_TARGET "/.dockerenv"
 
+/* ---- the control socket ------------------------------------------------
+ *
+ * A supervisor listens on DIR/control.sock (LXCSHIM_CONTROL_SOCK; DIR is
+ * the container's directory, mode 0700), an AF_UNIX SOCK_SEQPACKET socket
+ * of mode 0600.  It serves only peers whose SO_PEERCRED uid is 0; others
+ * get "ERR 1 ..." (EPERM) and are hung up on.  The file goes when the
+ * supervisor ends (a SIGKILLed one leaves it: connect() then fails with
+ * ECONNREFUSED, which clients report as "the supervisor is gone").
+ *
+ * One request per connection.  The client's first packet is the request,
+ * "VERB" or "VERB ARG..." (ASCII, at most LXCSHIM_MSG_MAX bytes, no
+ * newline); the supervisor answers with one packet:
+ *
+ *   "OK" or "OK <data>"        done (data as the verb says)
+ *   "ERR <errno> <message>"    refused; <message> is one line for the user
+ *
+ * What follows on the connection after an OK belongs to the verb; a verb
+ * with nothing more to say is hung up on.  A client that hangs up early
+ * cancels nothing that was already done.  Unknown verbs get "ERR 95 ..."
+ * (EOPNOTSUPP), so a client can tell an older supervisor.
+ *
+ *   start          GO: the workload runs.  "OK <init_pid>" once it was
+ *                  started and state.json says running; "ERR 16 ..."
+ *                  (EBUSY) unless the container is created.  The
+ *                  connection then stays open; when the workload has
+ *                  ended and its exit is recorded (and, with --rm, the
+ *                  container removed) it gets one more packet,
+ *                  "EXIT <exit_code> <oom_killed: 0|1>", and is closed.
+ *   wait           "OK"; then "EXIT ..." as for start, when it ends.
+ *   signal <N>     signal N (a number) to the init, which forwards it to
+ *                  the workload: "OK"; "ERR 16 ..." while created (the
+ *                  workload does not exist yet), "ERR 22 ..." for a bad N.
+ *   status         "OK <created|running> <init_pid>" as the supervisor
+ *                  sees it (it does not track pause: see state.json).
+ *   attach ...     reserved (stdio / pty master, SCM_RIGHTS; streams
+ *   resize ...     after its OK on the same connection).
+ *
+ * Verbs are matched as the first space-separated word; arguments are the
+ * rest of the packet. */
+#define LXCSHIM_CONTROL_SOCK "control.sock"
+
+/* What a detached supervisor is exec'd with:
+ *
+ *   lxcshim-supervisor DIR
+ *
+ * (in $(pkglibexecdir), found beside lxcshim-init).  It reads
+ * DIR/supervisor.json (LXCSHIM_SUPERVISOR_CONFIG, written by the caller),
+ * and reports on the pipe it inherits as fd LXCSHIM_NOTIFY_FD, once:
+ * "OK" when the container is created (or, with autostart, running), or
+ * "ERR <errno> <message>" when it could not be, after cleaning up what it
+ * started.  Its stdio is /dev/null. */
+#define LXCSHIM_SUPERVISOR_CONFIG "supervisor.json"
+#define LXCSHIM_NOTIFY_FD 3
+
 #endif
