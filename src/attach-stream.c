@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "attach-stream.h"
+#include "control.h"
 #include "util.h"
 
 /* Input the hub holds for the workload before it stops reading clients. */
@@ -96,12 +97,18 @@ client_free (struct attach_client *c)
 	free (c);
 }
 
-/* Writes what is queued, as far as the connection takes it now. */
+/* Writes what is queued, as far as the connection takes it now, one
+ * frame per send (a packet each on SOCK_SEQPACKET). */
 static void
 client_flush (struct attach_client *c)
 {
 	while (c->fd >= 0 && c->out_off < c->out.len) {
-		ssize_t n = send (c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		const unsigned char *p = (const unsigned char *) c->out.data + c->out_off;
+		ssize_t n;
+
+		if (c->frame_left == 0)
+			c->frame_left = ATTACH_HEADER + (((size_t) p[1] << 8) | p[2]);
+		n = send (c->fd, p, c->frame_left, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -111,6 +118,7 @@ client_flush (struct attach_client *c)
 			break;
 		}
 		c->out_off += (size_t) n;
+		c->frame_left -= (size_t) n;
 	}
 	if (c->out_off == c->out.len) {
 		c->out.len = c->out_off = 0;
@@ -138,25 +146,25 @@ hub_compact (struct attach_hub *h)
 	h->n = k;
 }
 
-void
-attach_hub_add (struct attach_hub *h, int conn)
+unsigned
+attach_hub_flags (const struct attach_hub *h)
+{
+	return (h->tty_fd >= 0 ? ATTACH_TTY : 0) | (h->in_fd >= 0 ? ATTACH_STDIN : 0);
+}
+
+int
+attach_hub_add (struct attach_hub *h, int conn, unsigned flags)
 {
 	struct attach_client *c;
 
+	if (h->n == ATTACH_CLIENTS_MAX)
+		return -1;
 	fcntl (conn, F_SETFL, fcntl (conn, F_GETFL) | O_NONBLOCK);
-	if (h->n == ATTACH_CLIENTS_MAX) {
-		static const char why[] = "too many clients are attached already";
-		struct buf b = { 0 };
-
-		attach_frame_add (&b, 'F', why, sizeof why - 1);
-		send (conn, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		buf_free (&b);
-		close (conn);
-		return;
-	}
 	c = xzalloc (sizeof *c);
 	c->fd = conn;
+	c->stdin = (flags & ATTACH_STDIN) && h->in_fd >= 0;
 	h->clients[h->n++] = c;
+	return 0;
 }
 
 static void
@@ -184,7 +192,7 @@ void
 attach_hub_output (struct attach_hub *h, char type, const void *data, size_t n)
 {
 	for (size_t i = 0; i < h->n; i++)
-		if (h->clients[i]->attached && !h->clients[i]->closing && h->clients[i]->fd >= 0)
+		if (!h->clients[i]->closing && h->clients[i]->fd >= 0)
 			queue (h, h->clients[i], type, data, n);
 	hub_compact (h);
 }
@@ -219,38 +227,31 @@ resize (struct attach_hub *h, const unsigned char *d, size_t n)
 static void
 client_read (struct attach_hub *h, struct attach_client *c)
 {
-	const unsigned char *data;
-	size_t n;
-	char type;
-	int r = frame_reader_fill (&c->in, c->fd);
+	/* One packet per read on SOCK_SEQPACKET: take a few per wake-up,
+	 * but not more than the workload's input queue can hold. */
+	for (int k = 0; k < 64 && c->fd >= 0 && h->in.len - h->in_off < IN_QUEUE_MAX; k++) {
+		const unsigned char *data;
+		size_t n;
+		char type;
+		int r = frame_reader_fill (&c->in, c->fd);
 
-	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-		closep (&c->fd);
-		return;
-	}
-	while ((r = frame_reader_next (&c->in, &type, &data, &n)) == 1) {
-		if (!c->attached) {
-			unsigned char flags;
-
-			if (type != 'A' || n != 1) {
-				closep (&c->fd);
-				return;
-			}
-			c->stdin = (data[0] & ATTACH_STDIN) && h->in_fd >= 0;
-			c->attached = true;
-			flags = (unsigned char) ((h->tty_fd >= 0 ? ATTACH_TTY : 0) | (h->in_fd >= 0 ? ATTACH_STDIN : 0));
-			queue (h, c, 'H', &flags, 1);
-			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (r <= 0) {
+			closep (&c->fd);
+			return;
 		}
-		if (type == 'W')
-			resize (h, data, n);
-		else if (type == 'I' && c->stdin && n)
-			buf_add (&h->in, (const char *) data, n);
-		/* 'E': the container's stdin stays open for the others (as
-		 * docker attach leaves it). */
+		while ((r = frame_reader_next (&c->in, &type, &data, &n)) == 1) {
+			if (type == 'W')
+				resize (h, data, n);
+			else if (type == 'I' && c->stdin && n)
+				buf_add (&h->in, (const char *) data, n);
+			/* 'E': the container's stdin stays open for the others
+			 * (as docker attach leaves it). */
+		}
+		if (r < 0)
+			closep (&c->fd);
 	}
-	if (r < 0)
-		closep (&c->fd);
 }
 
 static void
@@ -303,14 +304,14 @@ ms_since (const struct timespec *t0)
 }
 
 void
-attach_hub_finish (struct attach_hub *h, int code, int timeout_ms)
+attach_hub_finish (struct attach_hub *h, int code, bool oom_killed, int timeout_ms)
 {
-	unsigned char be[4] = { (unsigned char) (code >> 24), (unsigned char) (code >> 16), (unsigned char) (code >> 8),
-		                (unsigned char) code };
+	unsigned char be[5] = { (unsigned char) (code >> 24), (unsigned char) (code >> 16), (unsigned char) (code >> 8),
+		                (unsigned char) code, oom_killed };
 	struct timespec t0;
 
 	for (size_t i = 0; i < h->n; i++) {
-		if (h->clients[i]->attached && !h->clients[i]->closing && h->clients[i]->fd >= 0) {
+		if (!h->clients[i]->closing && h->clients[i]->fd >= 0) {
 			queue (h, h->clients[i], 'X', be, sizeof be);
 			h->clients[i]->closing = true;
 		} else {
@@ -346,4 +347,41 @@ attach_hub_release (struct attach_hub *h)
 		client_free (h->clients[i]);
 	h->n = 0;
 	buf_free (&h->in);
+}
+
+bool
+attach_hub_request (struct attach_hub *h, struct control_server *srv, int idx, const char *req)
+{
+	unsigned rows, cols;
+	char extra;
+
+	if (streq (req, "attach") || streq (req, "attach stdin")) {
+		int fd;
+
+		if (h == NULL)
+			control_reply (srv, idx, "ERR %d this container's output is not served for attach (it runs in the foreground)",
+			               EOPNOTSUPP);
+		else if (h->n == ATTACH_CLIENTS_MAX)
+			control_reply (srv, idx, "ERR %d too many clients are attached already", EAGAIN);
+		else if (control_reply (srv, idx, "OK %u", attach_hub_flags (h)) == 0) {
+			fd = control_take (srv, idx);
+			attach_hub_add (h, fd, streq (req, "attach") ? 0 : ATTACH_STDIN);
+		}
+		return true;
+	}
+	if (strncmp (req, "resize", 6) == 0 && (req[6] == ' ' || req[6] == '\0')) {
+		if (sscanf (req + 6, " %u %u%c", &rows, &cols, &extra) != 2 || rows == 0 || cols == 0 || rows > 65535 ||
+		    cols > 65535)
+			control_reply (srv, idx, "ERR %d usage: resize ROWS COLS", EINVAL);
+		else if (h == NULL || h->tty_fd < 0)
+			control_reply (srv, idx, "ERR %d the container has no terminal", ENOTTY);
+		else {
+			unsigned char d[4] = { (unsigned char) (rows >> 8), (unsigned char) rows, (unsigned char) (cols >> 8),
+				               (unsigned char) cols };
+			resize (h, d, sizeof d);
+			control_reply (srv, idx, "OK");
+		}
+		return true;
+	}
+	return false;
 }

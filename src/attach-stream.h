@@ -1,24 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The attach stream: what flows over an attach connection to a detached
- * container's supervisor once it is accepted, and the supervisor's side
- * of it, the hub that fans the workload's output out to every attached
- * client and merges their input into the workload's stdin.
+/* The attach stream: what flows over a control-socket connection
+ * (protocol.h) after the supervisor answered "attach" with OK, and the
+ * supervisor's side of it, the hub that fans the workload's output out to
+ * every attached client and merges their input into the workload's stdin.
  *
  * Frames, both ways: a type byte, a 16-bit big-endian length, then that
- * many bytes (at most ATTACH_FRAME_MAX).  They survive any chunking, so
- * the stream works on a SOCK_STREAM or a SOCK_SEQPACKET connection.
+ * many bytes (at most ATTACH_FRAME_MAX).  Each frame is sent as one packet
+ * on the SOCK_SEQPACKET connection; the reader also copes with any
+ * chunking (a SOCK_STREAM peer).
  *
  *   client -> supervisor
- *     'A' flags (1 byte: ATTACH_STDIN)   first: attach, with stdin or not
  *     'W' rows, cols (2 x 16-bit BE)     the client's window size (resize)
  *     'I' bytes                          stdin for the workload
  *     'E'                                the client's stdin ended
  *   supervisor -> client
- *     'H' flags (ATTACH_TTY, ATTACH_STDIN)  accepted: what the container has
  *     'O' bytes                          stdout (with a tty: the terminal)
  *     'R' bytes                          stderr (never with a tty)
- *     'X' code (32-bit BE)               the workload ended with CODE
- *     'F' text                           refused: why (one line), then EOF
+ *     'X' code, oom (32-bit BE, 1 byte)  the workload ended; then EOF
  *
  * A client that falls more than ATTACH_QUEUE_MAX bytes behind is
  * disconnected (it gets EOF and says so): it never blocks the workload or
@@ -32,6 +30,8 @@
 #include <stdint.h>
 
 #include "util.h"
+
+struct control_server;
 
 #define ATTACH_FRAME_MAX 16384
 #define ATTACH_HEADER 3
@@ -66,7 +66,7 @@ struct attach_client {
 	struct frame_reader in;
 	struct buf out; /* queued frames */
 	size_t out_off;
-	bool attached;  /* its 'A' arrived */
+	size_t frame_left; /* of the frame being sent */
 	bool stdin;     /* forwards its stdin */
 	bool closing;   /* flush what is queued, then close */
 };
@@ -89,19 +89,27 @@ struct attach_hub {
 
 /* in_fd and tty_fd stay the caller's; -1 for none. */
 void attach_hub_init (struct attach_hub *h, int in_fd, int tty_fd);
-/* Takes CONN (a connected socket); its first frame must be 'A'.  With
- * too many clients the connection is refused with an 'F' frame. */
-void attach_hub_add (struct attach_hub *h, int conn);
+/* Takes CONN (a connected socket) as a client, with stdin if FLAGS has
+ * ATTACH_STDIN (and the container has one).  -1 (CONN left to the caller)
+ * when ATTACH_CLIENTS_MAX are attached already. */
+int attach_hub_add (struct attach_hub *h, int conn, unsigned flags);
+/* What the container offers: ATTACH_TTY, ATTACH_STDIN. */
+unsigned attach_hub_flags (const struct attach_hub *h);
 /* The workload wrote N bytes to stream TYPE ('O' or 'R'). */
 void attach_hub_output (struct attach_hub *h, char type, const void *data, size_t n);
 /* The poll entries the hub needs: at most ATTACH_HUB_POLLFDS. */
 #define ATTACH_HUB_POLLFDS (ATTACH_CLIENTS_MAX + 1)
 size_t attach_hub_poll (struct attach_hub *h, struct pollfd *p);
 void attach_hub_handle (struct attach_hub *h, const struct pollfd *p, size_t n);
-/* The workload ended: every client gets 'X' CODE, flushed for at most
+/* The workload ended: every client gets 'X', flushed for at most
  * TIMEOUT_MS overall (the supervisor is about to exit), then the hub is
  * released. */
-void attach_hub_finish (struct attach_hub *h, int code, int timeout_ms);
+void attach_hub_finish (struct attach_hub *h, int code, bool oom_killed, int timeout_ms);
 void attach_hub_release (struct attach_hub *h);
+
+/* The control socket's "attach [stdin]" and "resize ROWS COLS" verbs for
+ * client IDX of SRV (H NULL: this supervisor has no hub to offer, a
+ * foreground run).  Returns false when REQ is neither verb. */
+bool attach_hub_request (struct attach_hub *h, struct control_server *srv, int idx, const char *req);
 
 #endif

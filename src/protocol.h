@@ -70,8 +70,16 @@
  *                  workload does not exist yet), "ERR 22 ..." for a bad N.
  *   status         "OK <created|running> <init_pid>" as the supervisor
  *                  sees it (it does not track pause: see state.json).
- *   attach ...     reserved (stdio / pty master, SCM_RIGHTS; streams
- *   resize ...     after its OK on the same connection).
+ *   attach [stdin] "OK <flags>" (flags: 1 the container has a stdin to
+ *                  feed, 2 it has a terminal); the connection then is an
+ *                  attach stream (attach-stream.h): the workload's output
+ *                  from now on, input from this client with "stdin",
+ *                  resizes, and at the end its exit code.  "ERR 95 ..."
+ *                  from a supervisor that serves no output (foreground),
+ *                  "ERR 11 ..." when ATTACH_CLIENTS_MAX are attached.
+ *   resize R C     the container's terminal to R rows, C columns: "OK";
+ *                  "ERR 25 ..." (ENOTTY) without one, "ERR 22 ..." for
+ *                  bad numbers.
  *
  * Verbs are matched as the first space-separated word; arguments are the
  * rest of the packet. */

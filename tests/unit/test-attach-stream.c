@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "attach-stream.h"
+#include "control.h"
 #include "util.h"
 
 static void
@@ -85,16 +86,15 @@ test_frames (void **state UNUSED)
 	}
 }
 
-/* A client end: a socketpair whose other end the hub takes. */
+/* A client end: a socketpair (SEQPACKET, as the control socket) whose
+ * other end the hub takes. */
 static int
-connect_client (struct attach_hub *h, unsigned char flags, bool send_attach)
+connect_client (struct attach_hub *h, unsigned flags)
 {
 	int sv[2];
 
-	assert_int_equal (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	attach_hub_add (h, sv[1]);
-	if (send_attach)
-		assert_int_equal (attach_frame_send (sv[0], 'A', &flags, 1), 0);
+	assert_int_equal (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal (attach_hub_add (h, sv[1], flags), 0);
 	return sv[0];
 }
 
@@ -156,21 +156,19 @@ test_fanout (void **state UNUSED)
 	assert_int_equal (pipe2 (in, O_CLOEXEC | O_NONBLOCK), 0);
 	attach_hub_init (&h, in[1], -1);
 
-	a = connect_client (&h, ATTACH_STDIN, true);
-	b = connect_client (&h, 0, true);
-	/* Not attached yet (no 'A'): it gets nothing. */
-	c = connect_client (&h, 0, false);
+	assert_int_equal (attach_hub_flags (&h), ATTACH_STDIN);
+	a = connect_client (&h, ATTACH_STDIN);
+	b = connect_client (&h, 0);
 	pump (&h);
 	attach_hub_output (&h, 'O', "one ", 4);
 
 	assert_int_equal (drain (a, 'O', out, sizeof out, &eof, NULL, &first), 4);
 	assert_memory_equal (out, "one ", 4);
-	assert_int_equal (first, 'H');
+	assert_int_equal (first, 'O');
 	assert_int_equal (drain (b, 'O', out, sizeof out, &eof, NULL, NULL), 4);
-	assert_int_equal (drain (c, 'O', out, sizeof out, &eof, NULL, NULL), 0);
 
 	/* Late attach: output from then on only. */
-	assert_int_equal (attach_frame_send (c, 'A', "\x00", 1), 0);
+	c = connect_client (&h, 0);
 	pump (&h);
 	attach_hub_output (&h, 'O', "two", 3);
 	attach_hub_output (&h, 'R', "err", 3);
@@ -196,8 +194,9 @@ test_fanout (void **state UNUSED)
 	pump (&h);
 	assert_int_equal (h.n, 2);
 
-	attach_hub_finish (&h, 137, 1000);
-	assert_int_equal (drain (a, 'X', out, sizeof out, &eof, &code, NULL), 4);
+	attach_hub_finish (&h, 137, true, 1000);
+	assert_int_equal (drain (a, 'X', out, sizeof out, &eof, &code, NULL), 5);
+	assert_int_equal (out[4], 1);
 	assert_int_equal (code, 137);
 	assert_true (eof);
 	code = -1;
@@ -221,8 +220,8 @@ test_slow_client (void **state UNUSED)
 
 	attach_hub_init (&h, -1, -1);
 	h.queue_max = 64 << 10;
-	fast = connect_client (&h, 0, true);
-	slow = connect_client (&h, 0, true);
+	fast = connect_client (&h, 0);
+	slow = connect_client (&h, 0);
 	setsockopt (h.clients[1]->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	pump (&h);
 	/* The slow client never reads; the fast one reads as it goes.  The
@@ -251,57 +250,123 @@ test_slow_client (void **state UNUSED)
 	free (out);
 }
 
+/* The control socket's verbs, through a real server in a temp dir. */
 static void
-test_resize_and_refusal (void **state UNUSED)
+handler (void *data, struct control_server *srv, int idx, const char *req)
 {
+	if (!attach_hub_request (data, srv, idx, req))
+		control_reply (srv, idx, "ERR %d unknown", EOPNOTSUPP);
+}
+
+static void
+serve (struct control_server *srv, struct attach_hub *h)
+{
+	struct pollfd p[CONTROL_POLLFDS];
+
+	for (int round = 0; round < 2; round++) {
+		control_server_pollfds (srv, p);
+		assert_true (poll (p, CONTROL_POLLFDS, 1000) > 0);
+		control_server_handle (srv, p, handler, h);
+	}
+}
+
+/* Sends REQ on a new connection, lets the server answer, returns the
+ * connection with the answer in ANSWER. */
+static int
+request (struct control_server *srv, struct attach_hub *h, const char *dir, const char *req, char *answer, size_t size)
+{
+	lxcshim_error_t err = NULL;
+	int fd = control_connect (dir, "t", &err);
+	ssize_t n;
+
+	check_ok (fd < 0 ? -1 : 0, &err);
+	assert_true (send (fd, req, strlen (req), 0) > 0);
+	serve (srv, h);
+	n = recv (fd, answer, size - 1, 0);
+	assert_true (n > 0);
+	answer[n] = '\0';
+	return fd;
+}
+
+static void
+test_verbs (void **state UNUSED)
+{
+	struct control_server srv = CONTROL_SERVER_INIT;
 	struct attach_hub h;
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
-	int master, slave, a, extra[ATTACH_CLIENTS_MAX];
-	char out[256], first = 0;
+	lxcshim_error_t err = NULL;
+	char dir[] = "/tmp/lxcshim-test-attach-XXXXXX", answer[256], out[64];
+	int master, slave, a, fds[ATTACH_CLIENTS_MAX];
 	bool eof;
 
+	assert_non_null (mkdtemp (dir));
+	check_ok (control_server_open (&srv, dir, &err), &err);
 	assert_int_equal (openpty (&master, &slave, NULL, NULL, &ws), 0);
+	fcntl (master, F_SETFL, O_NONBLOCK);
 	attach_hub_init (&h, master, master);
-	a = connect_client (&h, ATTACH_STDIN, true);
+
+	a = request (&srv, &h, dir, "attach stdin", answer, sizeof answer);
+	assert_string_equal (answer, "OK 3");
+	assert_int_equal (h.n, 1);
+	/* The connection is the stream now: a resize frame, then input. */
 	assert_int_equal (attach_frame_send (a, 'W', "\x00\x21\x00\x5a", 4), 0);
+	assert_int_equal (attach_frame_send (a, 'I', "hi\n", 3), 0);
 	pump (&h);
 	assert_int_equal (ioctl (slave, TIOCGWINSZ, &ws), 0);
 	assert_int_equal (ws.ws_row, 33);
 	assert_int_equal (ws.ws_col, 90);
-	/* 'H' says there is a terminal and a stdin. */
-	{
-		struct frame_reader r = { 0 };
-		const unsigned char *d;
-		size_t n;
-		char t;
-		fcntl (a, F_SETFL, O_NONBLOCK);
-		assert_int_equal (frame_reader_fill (&r, a), 1);
-		assert_int_equal (frame_reader_next (&r, &t, &d, &n), 1);
-		assert_int_equal (t, 'H');
-		assert_int_equal (d[0], ATTACH_TTY | ATTACH_STDIN);
-	}
-	/* A garbage first frame: dropped. */
-	{
-		int g = connect_client (&h, 0, false);
-		assert_int_equal (attach_frame_send (g, 'I', "x", 1), 0);
-		pump (&h);
-		assert_int_equal (h.n, 1);
-		close (g);
-	}
-	/* Client 33 is refused with a reason. */
-	for (int i = 1; i < ATTACH_CLIENTS_MAX; i++)
-		extra[i] = connect_client (&h, 0, true);
-	extra[0] = connect_client (&h, 0, false);
 	memset (out, 0, sizeof out);
-	assert_int_equal (drain (extra[0], 'F', out, sizeof out, &eof, NULL, &first), 37);
-	assert_string_equal (out, "too many clients are attached already");
-	assert_true (eof);
-	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-		close (extra[i]);
+	fcntl (slave, F_SETFL, O_NONBLOCK); /* fail, not hang, if it is not there */
+	assert_true (read (slave, out, sizeof out) > 0);
+	assert_string_equal (out, "hi\n");
+
+	/* resize as a request of its own. */
+	close (request (&srv, &h, dir, "resize 40 120", answer, sizeof answer));
+	assert_string_equal (answer, "OK");
+	assert_int_equal (ioctl (slave, TIOCGWINSZ, &ws), 0);
+	assert_int_equal (ws.ws_row, 40);
+	assert_int_equal (ws.ws_col, 120);
+	close (request (&srv, &h, dir, "resize 40", answer, sizeof answer));
+	assert_string_equal (answer, "ERR 22 usage: resize ROWS COLS");
+	close (request (&srv, &h, dir, "resize 0 10", answer, sizeof answer));
+	assert_string_equal (answer, "ERR 22 usage: resize ROWS COLS");
+	close (request (&srv, &h, dir, "attachx", answer, sizeof answer));
+	assert_string_equal (answer, "ERR 95 unknown");
+
+	/* Client 33 is refused, with the reason. */
+	for (int i = 1; i < ATTACH_CLIENTS_MAX; i++)
+		fds[i] = request (&srv, &h, dir, "attach", answer, sizeof answer);
+	assert_int_equal (h.n, ATTACH_CLIENTS_MAX);
+	close (request (&srv, &h, dir, "attach", answer, sizeof answer));
+	assert_string_equal (answer, "ERR 11 too many clients are attached already");
+	for (int i = 1; i < ATTACH_CLIENTS_MAX; i++)
+		close (fds[i]);
+	pump (&h);
+	assert_int_equal (h.n, 1);
 	attach_hub_release (&h);
 	close (a);
+
+	/* No tty, no hub. */
+	attach_hub_init (&h, -1, -1);
+	close (request (&srv, &h, dir, "resize 10 10", answer, sizeof answer));
+	assert_string_equal (answer, "ERR 25 the container has no terminal");
+	a = request (&srv, &h, dir, "attach stdin", answer, sizeof answer);
+	assert_string_equal (answer, "OK 0");
+	attach_hub_finish (&h, 3, false, 1000);
+	{
+		int code = -1;
+		drain (a, 'X', out, sizeof out, &eof, &code, NULL);
+		assert_int_equal (code, 3);
+		assert_true (eof);
+	}
+	close (a);
+	close (request (&srv, NULL, dir, "attach", answer, sizeof answer));
+	assert_true (strncmp (answer, "ERR 95 ", 7) == 0);
+
+	control_server_close (&srv);
 	close (master);
 	close (slave);
+	assert_int_equal (rmdir (dir), 0);
 }
 
 int
@@ -311,7 +376,7 @@ main (void)
 		cmocka_unit_test (test_frames),
 		cmocka_unit_test (test_fanout),
 		cmocka_unit_test (test_slow_client),
-		cmocka_unit_test (test_resize_and_refusal),
+		cmocka_unit_test (test_verbs),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
