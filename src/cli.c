@@ -155,6 +155,11 @@ static const struct flag logs_flags[] = {
 	END_FLAGS,
 };
 
+static const struct flag start_flags[] = {
+	{ "attach", 'a', NULL, "wait for the workload and exit with its status" },
+	END_FLAGS,
+};
+
 static const struct flag no_flags[] = {
 	END_FLAGS,
 };
@@ -364,6 +369,7 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 	struct run_flags r = { .sig_proxy = true };
 	int optind_end;
 	bool dry_run = false, tty = false, interactive = false, detach = false, sig_proxy;
+	bool create = streq (cmd->name, "create");
 
 	r.keys = calloc (argc, sizeof (char *));
 	r.values = calloc (argc, sizeof (char *));
@@ -383,7 +389,7 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 	dry_run = lxcshim_spec_get_bool (spec, "dry-run");
 	tty = lxcshim_spec_get_bool (spec, "tty");
 	interactive = lxcshim_spec_get_bool (spec, "interactive");
-	detach = lxcshim_spec_get_bool (spec, "detach");
+	detach = create || lxcshim_spec_get_bool (spec, "detach");
 	free (r.keys);
 	free (r.values);
 	if (optind_end < argc && lxcshim_spec_set_command (spec, argv + optind_end, &err) < 0)
@@ -400,6 +406,14 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 	}
 	if (!detach)
 		opts.signal_fd = proxy_signals (sig_proxy, tty);
+	if (create) {
+		if (lxcshim_create (driver, spec, &err) < 0)
+			die_err (EXIT_LXCSHIM, &err);
+		printf ("%s\n", lxcshim_spec_id (spec));
+		lxcshim_spec_free (spec);
+		lxcshim_driver_free (driver);
+		return 0;
+	}
 	if (tty && interactive)
 		make_raw (STDIN_FILENO);
 	if (lxcshim_run (driver, spec, &opts, &exit_info, &err) < 0) {
@@ -419,6 +433,26 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 }
 
 static bool set_flag (const struct flag *f, const char *arg, void *data);
+
+/* Exits 125 for its own failures: with -a the workload's status is ours. */
+static int
+cmd_start (struct globals *g, const struct command *cmd, int argc, char **argv)
+{
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver = NULL;
+	struct lxcshim_exit exit_info;
+	int attach = 0;
+	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, set_flag, &attach), 1, 1);
+
+	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0 ||
+	    lxcshim_start (driver, argv[i], attach ? &exit_info : NULL, &err) < 0)
+		die_err (EXIT_LXCSHIM, &err);
+	lxcshim_driver_free (driver);
+	if (attach)
+		return exit_info.exit_code;
+	printf ("%s\n", argv[i]);
+	return 0;
+}
 
 static int
 cmd_logs (struct globals *g, const struct command *cmd, int argc, char **argv)
@@ -881,6 +915,10 @@ cmd_attach (struct globals *g, const struct command *cmd, int argc, char **argv)
 static const struct command commands[] = {
 	{ "run", "run [OPTIONS] [--] CMD [ARG...]", "Run CMD in a new container; exit with its status.", run_flags, true,
 	  cmd_run },
+	{ "create", "create [OPTIONS] [--] CMD [ARG...]",
+	  "Create a container held before CMD runs (state created); print its id.", run_flags, true, cmd_run },
+	{ "start", "start [-a] ID", "Start the workload of the created container ID (-a: wait, exit with its status).",
+	  start_flags, false, cmd_start },
 	{ "exec", "exec [-t] [-i] [-e K=V]... [-u USER[:GROUP]] [-w DIR] ID [--] CMD [ARG...]",
 	  "Run CMD in the running container ID; exit with its status.", exec_flags, true, cmd_exec },
 	{ "state", "state ID", "Print the container's state.json, corrected to the truth.", no_flags, true, cmd_state },

@@ -285,6 +285,10 @@ read_and_correct (struct container *c, bool *persist, lxcshim_error_t *err)
 	c->init_alive = c->init_check == INIT_LIVE;
 	if (c->init_alive) {
 		int frozen = container_frozen (s);
+		/* READY and held by its supervisor until a start: the
+		 * workload has not run. */
+		if (created && frozen <= 0)
+			return 0;
 		if (frozen >= 0)
 			set_status (s, frozen ? "paused" : "running");
 		return 0;

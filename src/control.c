@@ -237,7 +237,9 @@ control_call (int fd, const char *id, const char *req, char *data, size_t size, 
 	char reply[LXCSHIM_MSG_MAX + 1];
 	ssize_t n;
 
-	if (send (fd, req, strlen (req), MSG_NOSIGNAL) < 0)
+	/* A refused client is answered (and hung up on) at once: the
+	 * answer may be waiting although the send fails. */
+	if (send (fd, req, strlen (req), MSG_NOSIGNAL) < 0 && errno != EPIPE)
 		return lxcshim_fail_errno (err, "cannot reach the supervisor of %s", id);
 	n = recv_packet (fd, reply, sizeof reply);
 	if (n < 0)

@@ -38,6 +38,22 @@ pick (const char *option, const char *file, const char *fallback)
 	return xstrdup (option ? option : file ? file : fallback);
 }
 
+/* lxcshim-supervisor lives beside lxcshim-init: an uninstalled build (or
+ * any other init_path) brings its own; else the installed one. */
+char *
+driver_supervisor_path (const char *init_path)
+{
+	const char *slash = init_path ? strrchr (init_path, '/') : NULL;
+
+	if (slash) {
+		char *p = xasprintf ("%.*s/lxcshim-supervisor", (int) (slash - init_path), init_path);
+		if (access (p, X_OK) == 0)
+			return p;
+		free (p);
+	}
+	return xstrdup (PKGLIBEXECDIR "/lxcshim-supervisor");
+}
+
 int
 lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t **out, lxcshim_error_t *err)
 {
@@ -79,6 +95,7 @@ lxcshim_driver_new (const struct lxcshim_driver_options *opts, lxcshim_driver_t 
 	}
 	d->template_path = pick (opts->template_path, conf.template_path, PKGDATADIR "/lxc.conf.tmpl");
 	d->init_path = xstrdup (opts->init_path ? opts->init_path : PKGLIBEXECDIR "/lxcshim-init");
+	d->supervisor_path = driver_supervisor_path (opts->init_path);
 	d->rootfs = pick (opts->rootfs, conf.rootfs, PKGLIBDIR "/rootfs");
 	d->default_net = steal_pointer (&conf.net);
 	d->lxc_includes = steal_pointer (&conf.lxc_includes);
@@ -106,6 +123,7 @@ lxcshim_driver_free (lxcshim_driver_t *d)
 	free (d->lxcpath);
 	free (d->template_path);
 	free (d->init_path);
+	free (d->supervisor_path);
 	free (d->rootfs);
 	free (d->lxc_log_level);
 	free (d->lxc_version);

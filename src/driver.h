@@ -13,6 +13,7 @@ struct lxcshim_driver {
 	char *lxcpath;
 	char *template_path;
 	char *init_path;
+	char *supervisor_path; /* lxcshim-supervisor, for detached containers */
 	char *rootfs;
 	char *lxc_log_level; /* ERROR, WARN, INFO, DEBUG */
 	char *lxc_version;
@@ -22,6 +23,8 @@ struct lxcshim_driver {
 	const char *unified_mount;
 	bool memory_v2;
 };
+
+char *driver_supervisor_path (const char *init_path);
 
 /* <root>/containers/<id>[/<file>] */
 char *driver_container_dir (const lxcshim_driver_t *d, const char *id);

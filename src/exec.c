@@ -310,6 +310,8 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 		return -1;
 	if (!c.init_alive)
 		return lxcshim_fail (err, ESRCH, "container %s is not running", id);
+	if (streq (c.state.status, "created"))
+		return lxcshim_fail (err, EBUSY, "container %s is created, not running: start it first", id);
 	/* The process would join the frozen cgroup and hang there. */
 	if (streq (c.state.status, "paused"))
 		return lxcshim_fail (err, EBUSY, "container %s is paused: resume it first", id);

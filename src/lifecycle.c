@@ -18,6 +18,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "control.h"
 #include "driver.h"
 #include "error.h"
 #include "parse.h"
@@ -112,6 +113,19 @@ wait_readable (int fd, int timeout_ms)
 	}
 }
 
+/* Its init is up, but the workload waits for a start. */
+static bool
+is_created (const struct container *c)
+{
+	return c->init_alive && streq (c->state.status, "created");
+}
+
+static int
+created_not_running (const struct container *c, lxcshim_error_t *err)
+{
+	return lxcshim_fail (err, EBUSY, "container %s is created, not running: start it first", c->id);
+}
+
 static int
 not_running (const struct container *c, lxcshim_error_t *err)
 {
@@ -156,7 +170,7 @@ lxcshim_is_running (lxcshim_driver_t *d, const char *id)
 {
 	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
 
-	return open_loaded (d, id, &c, NULL) == 0 && c.init_alive;
+	return open_loaded (d, id, &c, NULL) == 0 && c.init_alive && !is_created (&c);
 }
 
 /* ---- list ------------------------------------------------------------ */
@@ -273,6 +287,8 @@ pause_resume (lxcshim_driver_t *d, const char *id, bool pause, lxcshim_error_t *
 		return -1;
 	if (!c.init_alive)
 		return not_running (&c, err);
+	if (is_created (&c))
+		return created_not_running (&c, err);
 	paused = streq (c.state.status, "paused");
 	if (pause && paused)
 		return lxcshim_fail (err, EBUSY, "container %s is already paused", id);
@@ -321,6 +337,10 @@ lxcshim_kill (lxcshim_driver_t *d, const char *id, int sig, lxcshim_error_t *err
 		return -1;
 	if (!c.init_alive)
 		return not_running (&c, err);
+	/* The init holds every signal until GO and would pass it on to the
+	 * workload the moment it starts (as docker: kill needs running). */
+	if (is_created (&c))
+		return created_not_running (&c, err);
 	pidfd = container_init_pidfd (&c.state, err);
 	if (pidfd < 0)
 		return -1;
@@ -438,6 +458,10 @@ stop_container (struct container *c, unsigned timeout_s, lxcshim_error_t *err)
 		return starting ? lxcshim_fail (err, EBUSY, "container %s is still starting", c->id) : 0;
 	}
 	paused = streq (c->state.status, "paused");
+	/* Nothing runs that a TERM could end gracefully (the init holds it
+	 * until GO): a created container is killed at once. */
+	if (is_created (c))
+		sig = SIGKILL;
 	pidfd = container_init_pidfd (&c->state, NULL);
 	container_unlock (c);
 	if (pidfd < 0)
@@ -471,6 +495,41 @@ lxcshim_stop (lxcshim_driver_t *d, const char *id, unsigned timeout_s, lxcshim_e
 	if (container_open (d, id, &c, err) < 0)
 		return -1;
 	return stop_container (&c, timeout_s, err);
+}
+
+/* ---- start ---------------------------------------------------------- */
+
+int
+lxcshim_start (lxcshim_driver_t *d, const char *id, struct lxcshim_exit *exit, lxcshim_error_t *err)
+{
+	_cleanup_ (container_release) struct container c = CONTAINER_INIT;
+	_cleanup_close_ int fd = -1;
+	char data[64];
+
+	if (exit)
+		memset (exit, 0, sizeof *exit);
+	if (open_loaded (d, id, &c, err) < 0)
+		return -1;
+	if (c.init_check == INIT_MISMATCH)
+		return not_running (&c, err);
+	if (c.init_alive && !is_created (&c))
+		return lxcshim_fail (err, EBUSY, "container %s is already %s", id, c.state.status);
+	/* The record cannot say more than that: its writer is gone. */
+	if (!c.supervisor_alive && !c.state.exited)
+		return lxcshim_fail (err, ESRCH, "cannot start container %s: its supervisor (pid %d) is gone", id,
+		                     (int) c.state.supervisor_pid);
+	if (!is_created (&c))
+		return lxcshim_fail (err, EBUSY, "container %s is %s: only a created container can be started", id,
+		                     streq (c.state.status, "created") ? "still being created" : c.state.status);
+	/* No lock held: the supervisor takes it to record "running". */
+	fd = control_connect (c.dir, id, err);
+	if (fd < 0)
+		return lxcshim_error_prefix (err, "cannot start container %s", id);
+	if (control_call (fd, id, "start", data, sizeof data, err) < 0)
+		return -1;
+	if (exit && control_read_exit (fd, id, &exit->exit_code, &exit->oom_killed, err) < 0)
+		return -1;
+	return 0;
 }
 
 /* ---- pids and stats -------------------------------------------------- */

@@ -106,9 +106,28 @@ struct lxcshim_exit {
 };
 
 /* Creates, starts and waits for the container; *exit gets the workload's
- * status.  A failure before the workload started returns -1. */
+ * status.  A failure before the workload started returns -1.  With the
+ * spec's "detach" it returns once the workload runs (*exit zeroed), the
+ * container supervised by an exec'd lxcshim-supervisor as for
+ * lxcshim_create + lxcshim_start; opts->start_hook is not called then. */
 int lxcshim_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, const struct lxcshim_run_options *opts,
                  struct lxcshim_exit *exit, lxcshim_error_t *err);
+
+/* Creates the container and brings it up to its init's READY, but holds
+ * the workload: the container is "created" until lxcshim_start.  Like a
+ * detached run (the spec's "detach" is implied; "tty" and "interactive"
+ * are refused), it is supervised by lxcshim-supervisor, exec'd for it
+ * (found beside the driver's init_path, else the installed one) and
+ * nobody's child; its output goes to stdout.log and stderr.log
+ * (lxcshim_logs).  A failure leaves nothing behind. */
+int lxcshim_create (lxcshim_driver_t *driver, lxcshim_spec_t *spec, lxcshim_error_t *err);
+
+/* Starts the workload of a created container, through its supervisor's
+ * control socket.  Returns once it runs; with exit non-NULL, waits for it
+ * to end and fills *exit (as lxcshim_run).  EBUSY for a container that is
+ * not created (running, paused, stopped); ESRCH when its supervisor is
+ * gone (a created container cannot outlive it: its init exits). */
+int lxcshim_start (lxcshim_driver_t *driver, const char *id, struct lxcshim_exit *exit, lxcshim_error_t *err);
 
 /* Writes the rendered lxc config and the exact argv to OUT; runs nothing. */
 int lxcshim_dry_run (lxcshim_driver_t *driver, lxcshim_spec_t *spec, int out_fd, lxcshim_error_t *err);

@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "detached.h"
 #include "driver.h"
 #include "error.h"
 #include "mountpoint.h"
@@ -424,10 +425,10 @@ claim (lxcshim_driver_t *d, const lxcshim_spec_t *s, const struct prepared *p, l
 }
 
 /* The part that lives as long as the container: in the caller for a
- * foreground run, in a daemon for --detach. */
-static int
-supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct terminal *tty,
-           const struct lxcshim_run_options *opts, struct lxcshim_exit *exit, bool *keep, lxcshim_error_t *err)
+ * foreground run, in the exec'd lxcshim-supervisor for a detached one. */
+int
+run_supervise (const struct supervise_args *a, struct terminal *tty, const struct lxcshim_run_options *opts,
+               struct lxcshim_exit *exit, bool *keep, lxcshim_error_t *err)
 {
 	bool cgroups_left = false;
 	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
@@ -437,35 +438,40 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	struct supervisor_config cfg;
 	int ret = -1;
 
-	st.id = xstrdup (s->id);
+	st.id = xstrdup (a->id);
 	st.created = rfc3339_now ();
 	st.status = xstrdup ("created");
 	st.supervisor_pid = getpid ();
 	if (read_file ("/proc/self/stat", &self, NULL, NULL) == 0)
 		st.supervisor_start = proc_stat_starttime (self);
-	st.rootfs = xstrdup (s->rootfs);
-	st.config_path = xstrdup (p->config_path);
-	st.lxcpath = xstrdup (d->lxcpath);
-	st.command = strv_copy (s->command);
-	if (container_state_write (p->dir, &st, err) < 0)
+	st.rootfs = xstrdup (a->rootfs);
+	st.config_path = xstrdup (a->config_path);
+	st.lxcpath = xstrdup (a->lxcpath);
+	st.command = strv_copy (a->command);
+	if (container_state_write (a->dir, &st, err) < 0)
 		goto out;
-	container_state_reserve (p->dir);
+	container_state_reserve (a->dir);
 
 	cfg = (struct supervisor_config) {
-		.id = s->id,
-		.lxcpath = d->lxcpath,
-		.dir = p->dir,
-		.log_path = p->log_path,
-		.argv = p->argv,
+		.id = a->id,
+		.lxcpath = a->lxcpath,
+		.dir = a->dir,
+		.log_path = a->log_path,
+		.argv = a->argv,
 		.envp = envp,
-		.shared_root = p->shared_root,
-		.start_timeout_ms = s->start_timeout_ms,
-		.unified_mount = d->unified_mount,
-		.memory_v2 = d->memory_v2,
+		.shared_root = a->shared_root,
+		.start_timeout_ms = a->start_timeout_ms,
+		.unified_mount = a->unified_mount,
+		.memory_v2 = a->memory_v2,
 		.state = &st,
 		.tty = tty->master >= 0 ? tty : NULL,
-		.interactive = s->interactive,
+		.interactive = a->interactive,
 		.cgroups_left = &cgroups_left,
+		.control = a->control,
+		.wait_start = a->control && !a->autostart,
+		.ready_hook = a->ready_hook,
+		.ready_data = a->ready_data,
+		.close_stdio_after_go = a->control != NULL,
 	};
 	if (supervisor_run (&cfg, opts, exit, err) < 0)
 		goto out;
@@ -484,9 +490,9 @@ supervise (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, struct te
 	*keep = cgroups_left;
 	/* The workload did run: its status is returned even if it cannot be
 	 * recorded, with a warning in place of the message. */
-	if ((!s->rm || *keep) && container_record_exit (p->dir, &st, &werr) < 0 && werr->status != ENOENT &&
+	if ((!a->rm || *keep) && container_record_exit (a->dir, &st, &werr) < 0 && werr->status != ENOENT &&
 	    exit->message[0] == '\0')
-		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", s->id,
+		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", a->id,
 		          werr->msg);
 out:
 	state_release (&st);
@@ -495,8 +501,8 @@ out:
 
 /* --rm: removes the directory under its lock, so that a concurrent
  * lifecycle command sees it either whole or gone. */
-static void
-remove_container_dir (const char *dir)
+void
+run_remove_dir (const char *dir)
 {
 	_cleanup_close_ int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -505,117 +511,47 @@ remove_container_dir (const char *dir)
 	rm_rf (dir, NULL);
 }
 
-/* The daemon's start hook: tell the caller that the container runs. */
-static int
-notify_started (void *data, const char *id, pid_t init_pid, int oom_fd)
+/* What the supervisor needs, borrowed from the spec and the prepared run. */
+static struct supervise_args
+supervise_args (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p)
 {
-	int fd = *(int *) data;
-
-	write_all (fd, "OK", 2);
-	close (fd);
-	*(int *) data = -1;
-	return 0;
+	return (struct supervise_args) {
+		.id = s->id,
+		.lxcpath = d->lxcpath,
+		.dir = p->dir,
+		.log_path = p->log_path,
+		.config_path = p->config_path,
+		.rootfs = s->rootfs,
+		.argv = p->argv,
+		.command = s->command,
+		.shared_root = p->shared_root,
+		.rm = s->rm,
+		.interactive = s->interactive,
+		.start_timeout_ms = s->start_timeout_ms,
+		.unified_mount = d->unified_mount,
+		.memory_v2 = d->memory_v2,
+	};
 }
 
+enum run_mode { RUN_FOREGROUND, RUN_DETACHED, RUN_CREATE };
+
 static int
-open_log (const lxcshim_driver_t *d, const char *id, const char *name, lxcshim_error_t *err)
-{
-	_cleanup_free_ char *path = driver_container_file (d, id, name);
-	int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-
-	if (fd < 0)
-		return lxcshim_fail_errno (err, "create %s", path);
-	return fd;
-}
-
-/* --detach: a daemon (double fork, own session, stdio on /dev/null)
- * supervises; the caller returns once the container is RUNNING. */
-static int
-run_detached (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, lxcshim_error_t *err)
-{
-	struct terminal none = TERMINAL_INIT;
-	int pipefd[2], status;
-	char reply[LXCSHIM_MSG_MAX + 8];
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe2 (pipefd, O_CLOEXEC) < 0)
-		return lxcshim_fail_errno (err, "pipe");
-	pid = fork ();
-	if (pid < 0) {
-		close (pipefd[0]);
-		close (pipefd[1]);
-		return lxcshim_fail_errno (err, "fork");
-	}
-	if (pid == 0) {
-		_cleanup_error_ lxcshim_error_t derr = NULL;
-		struct lxcshim_run_options opts = { .stdio = { -1, -1, -1 }, .signal_fd = -1 };
-		struct lxcshim_exit exit;
-		int notify = pipefd[1], devnull;
-		bool keep = false;
-
-		close (pipefd[0]);
-		setsid ();
-		if (fork () != 0)
-			_exit (0);
-		/* A daemon keeps none of the caller's fds: a caller reading our
-		 * stdout through a pipe must see EOF now, not when we end. */
-		if (dup2 (notify, 3) < 0)
-			_exit (125);
-		notify = 3;
-		syscall (SYS_close_range, 4U, ~0U, 0U);
-		reset_signals ();
-		signal (SIGPIPE, SIG_IGN);
-		devnull = open ("/dev/null", O_RDWR);
-		dup2 (devnull, 0);
-		dup2 (devnull, 1);
-		dup2 (devnull, 2);
-		if (devnull > 2)
-			close (devnull);
-		opts.stdio.out = open_log (d, s->id, "stdout.log", &derr);
-		opts.stdio.err = open_log (d, s->id, "stderr.log", &derr);
-		opts.start_hook = notify_started;
-		opts.hook_data = &notify;
-		if (derr == NULL && supervise (d, s, p, &none, &opts, &exit, &keep, &derr) == 0) {
-			/* Nobody is there to print why the command never ran. */
-			if (exit.message[0])
-				dprintf (opts.stdio.err, "lxcshim: %s\n", exit.message);
-			if (s->rm && !keep)
-				remove_container_dir (p->dir);
-			_exit (0);
-		}
-		if (notify >= 0) {
-			/* Never started: the caller reports and cleans up. */
-			dprintf (notify, "ERR %s", derr ? derr->msg : "unknown error");
-			_exit (125);
-		}
-		_exit (1);
-	}
-	close (pipefd[1]);
-	while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-		;
-	do
-		n = read (pipefd[0], reply, sizeof reply - 1);
-	while (n < 0 && errno == EINTR);
-	close (pipefd[0]);
-	reply[n > 0 ? n : 0] = '\0';
-	if (streq (reply, "OK"))
-		return 0;
-	return lxcshim_fail (err, EIO, "%s", strncmp (reply, "ERR ", 4) == 0 ? reply + 4 : "the supervisor died before the container started");
-}
-
-int
-lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts,
-             struct lxcshim_exit *exit, lxcshim_error_t *err)
+run_mode (lxcshim_driver_t *d, lxcshim_spec_t *s, enum run_mode mode, const struct lxcshim_run_options *opts,
+          struct lxcshim_exit *exit, lxcshim_error_t *err)
 {
 	struct prepared p = { 0 };
 	struct terminal tty = TERMINAL_INIT;
+	struct supervise_args a;
 	bool claimed = false, started = false, keep = false;
 	struct read_cancel cancel = { .fd = opts ? opts->signal_fd : -1, .stop = stop_signal };
 	struct read_cancel *c = cancel.fd >= 0 ? &cancel : NULL;
 	int ret = -1;
 
 	memset (exit, 0, sizeof *exit);
+	if (mode != RUN_FOREGROUND && access (d->supervisor_path, X_OK) < 0) {
+		lxcshim_fail_errno (err, "lxcshim-supervisor %s", d->supervisor_path);
+		goto out;
+	}
 	if (s->tty && terminal_open (&tty, opts ? opts->stdio.out : -1, err) < 0)
 		goto out;
 	/* A signal while preparing (a slow or waiting input) ends the run
@@ -628,19 +564,43 @@ lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_op
 	if (write_file (p.env_path, p.env_json, strlen (p.env_json), 0600, err) < 0 ||
 	    write_file (p.config_path, p.config_text, strlen (p.config_text), 0600, err) < 0)
 		goto out;
-	if (s->detach) {
-		/* From here on the daemon owns the container dir. */
-		ret = run_detached (d, s, &p, err);
+	a = supervise_args (d, s, &p);
+	if (mode != RUN_FOREGROUND) {
+		/* From here on the supervisor owns the container dir. */
+		a.autostart = mode == RUN_DETACHED;
+		ret = detached_spawn (d->supervisor_path, &a, err);
 		started = ret == 0;
 		goto out;
 	}
-	ret = supervise (d, s, &p, &tty, opts, exit, &keep, err);
+	ret = run_supervise (&a, &tty, opts, exit, &keep, err);
 	started = ret == 0;
 out:
 	/* A run that never started leaves nothing; --rm leaves nothing either. */
-	if (claimed && (!started || (s->rm && !s->detach && !keep)))
-		remove_container_dir (p.dir);
+	if (claimed && (!started || (s->rm && mode == RUN_FOREGROUND && !keep)))
+		run_remove_dir (p.dir);
 	terminal_close (&tty);
 	prepared_release (&p);
+	return ret;
+}
+
+int
+lxcshim_run (lxcshim_driver_t *d, lxcshim_spec_t *s, const struct lxcshim_run_options *opts,
+             struct lxcshim_exit *exit, lxcshim_error_t *err)
+{
+	return run_mode (d, s, s->detach ? RUN_DETACHED : RUN_FOREGROUND, opts, exit, err);
+}
+
+int
+lxcshim_create (lxcshim_driver_t *d, lxcshim_spec_t *s, lxcshim_error_t *err)
+{
+	struct lxcshim_exit exit;
+	bool detach = s->detach;
+	int ret;
+
+	/* Created is detached by nature (its output goes to the logs), and
+	 * refused what detached is refused. */
+	s->detach = true;
+	ret = run_mode (d, s, RUN_CREATE, NULL, &exit, err);
+	s->detach = detach;
 	return ret;
 }

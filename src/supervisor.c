@@ -45,6 +45,8 @@ struct sup {
 	int exit_code;
 	bool oom_killed;
 	char message[512];
+	bool started;         /* GO was sent */
+	int start_client;     /* the control client whose "start" is being done, or -1 */
 };
 
 
@@ -332,9 +334,10 @@ add_namespaces (struct state *st)
 	}
 }
 
-/* Learns the init pid and cgroups, writes state.json, arms the OOM watch. */
+/* Learns the init pid and cgroups, writes state.json (STATUS: created
+ * or running), arms the OOM watch. */
 static int
-record_running (struct sup *s, lxcshim_error_t *err)
+record_ready (struct sup *s, const char *status, lxcshim_error_t *err)
 {
 	struct state *st = s->cfg->state;
 	struct lxc_container *c = lxc_container_new (s->cfg->id, s->cfg->lxcpath);
@@ -358,7 +361,7 @@ record_running (struct sup *s, lxcshim_error_t *err)
 		return -1;
 	add_namespaces (st);
 	free (st->status);
-	st->status = xstrdup ("running");
+	st->status = xstrdup (status);
 	if (container_state_write (s->cfg->dir, st, err) < 0)
 		return -1;
 	/* The memory controller is on v1 (eventfd) or on cgroup2 (memory.events,
@@ -444,6 +447,82 @@ clean_after_monitor (struct sup *s)
 		*s->cfg->cgroups_left = cgroup_leftovers_exist (st->cgroups, st->n_cgroups, st->id);
 }
 
+/* A control request (protocol.h).  "start" is answered once GO is sent. */
+static void
+on_request (void *data, struct control_server *srv, int idx, const char *req)
+{
+	struct sup *s = data;
+	size_t vlen = strcspn (req, " ");
+	const char *arg = req[vlen] ? req + vlen + 1 : "";
+	const char *id = s->cfg->id;
+
+	if (vlen == 6 && strncmp (req, "status", 6) == 0) {
+		control_reply (srv, idx, "OK %s %d", s->started ? "running" : "created", (int) s->cfg->state->init_pid);
+	} else if (vlen == 4 && strncmp (req, "wait", 4) == 0) {
+		control_reply (srv, idx, "OK");
+		control_keep (srv, idx);
+	} else if (vlen == 5 && strncmp (req, "start", 5) == 0) {
+		if (s->started || s->start_client >= 0)
+			control_reply (srv, idx, "ERR %d container %s is already running", EBUSY, id);
+		else if (!s->cfg->wait_start || s->child <= 0)
+			control_reply (srv, idx, "ERR %d container %s is not created", EBUSY, id);
+		else {
+			s->start_client = idx;
+			control_keep (srv, idx);
+		}
+	} else if (vlen == 6 && strncmp (req, "signal", 6) == 0) {
+		char *end;
+		long sig = strtol (arg, &end, 10);
+
+		if (*arg < '0' || *arg > '9' || *end || sig < 1 || sig > 64)
+			control_reply (srv, idx, "ERR %d invalid signal \"%.32s\": expected a number 1-64", EINVAL, arg);
+		else if (!s->started)
+			control_reply (srv, idx, "ERR %d container %s is created, not running: start it first", EBUSY, id);
+		else if (pidfd_send_signal (s->init_pidfd, (int) sig) < 0)
+			control_reply (srv, idx, "ERR %d cannot send signal %ld to container %s: %s", errno, sig, id,
+			               strerror (errno));
+		else
+			control_reply (srv, idx, "OK");
+	} else {
+		control_reply (srv, idx, "ERR %d unknown request \"%.*s\"", EOPNOTSUPP, (int) (vlen > 32 ? 32 : vlen), req);
+	}
+}
+
+/* Created: holds the workload until a "start" (1) or the init's end (0:
+ * someone killed it; lxc-start has been reaped). */
+static int
+wait_start (struct sup *s, lxcshim_error_t *err)
+{
+	char msg[LXCSHIM_MSG_MAX];
+	bool ctl_open = true;
+
+	while (s->start_client < 0) {
+		struct pollfd p[3 + CONTROL_POLLFDS] = {
+			{ .fd = ctl_open ? s->ctl : -1, .events = POLLIN },
+			{ .fd = s->child_pidfd, .events = POLLIN },
+			{ .fd = s->oom.event_fd, .events = POLLIN },
+		};
+		control_server_pollfds (s->cfg->control, &p[3]);
+		if (poll (p, ARRAY_SIZE (p), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return lxcshim_fail_errno (err, "poll");
+		}
+		/* Nothing is due from the init before GO: a word or a hang up
+		 * both mean it is going. */
+		if (p[0].revents && (!(p[0].revents & POLLIN) || recv_msg (s->ctl, msg, sizeof msg) < 0))
+			ctl_open = false;
+		if (p[2].revents & POLLIN)
+			on_oom_event (s);
+		if (p[1].revents) {
+			reap_child (s);
+			return 0;
+		}
+		control_server_handle (s->cfg->control, &p[3], on_request, s);
+	}
+	return 1;
+}
+
 static int
 wait_exit (struct sup *s, lxcshim_error_t *err)
 {
@@ -451,7 +530,7 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 	bool ctl_open = true;
 
 	while (s->child > 0) {
-		struct pollfd p[8] = {
+		struct pollfd p[8 + CONTROL_POLLFDS] = {
 			{ .fd = ctl_open ? s->ctl : -1, .events = POLLIN },
 			{ .fd = s->child_pidfd, .events = POLLIN },
 			{ .fd = s->oom.event_fd, .events = POLLIN },
@@ -459,6 +538,11 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 		};
 		relay_poll (&s->out, &p[4], &p[5]);
 		relay_poll (&s->in, &p[6], &p[7]);
+		if (s->cfg->control)
+			control_server_pollfds (s->cfg->control, &p[8]);
+		else
+			for (size_t i = 8; i < ARRAY_SIZE (p); i++)
+				p[i].fd = -1;
 		if (poll (p, ARRAY_SIZE (p), -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -485,6 +569,8 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 			ctl_open = false;
 		if (p[3].revents & POLLIN)
 			forward_signal (s);
+		if (s->cfg->control)
+			control_server_handle (s->cfg->control, &p[8], on_request, s);
 		if (p[1].revents) {
 			/* Drain a report that raced with lxc-start's exit. */
 			while (!s->reported && recv_msg (s->ctl, msg, sizeof msg) == 0)
@@ -514,7 +600,7 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 {
 	struct sup s = {
 		.cfg = cfg, .opts = opts, .child_pidfd = -1, .ctl = -1, .init_pidfd = -1,
-		.oom = OOM_WATCH_INIT, .hook_oom_fd = -1,
+		.oom = OOM_WATCH_INIT, .hook_oom_fd = -1, .start_client = -1,
 	};
 	_cleanup_close_ int devnull = -1;
 	int stdio[3], nulls[3], sv[2];
@@ -557,10 +643,28 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 
 	if (wait_ready (&s, err) < 0)
 		goto out;
-	if (record_running (&s, err) < 0)
+	if (record_ready (&s, cfg->wait_start ? "created" : "running", err) < 0)
 		goto abort;
+	if (cfg->wait_start) {
+		int r;
+
+		if (cfg->ready_hook)
+			cfg->ready_hook (cfg->ready_data);
+		r = wait_start (&s, err);
+		if (r < 0)
+			goto abort;
+		if (r == 0)
+			goto ended; /* killed while created: the workload never ran */
+		free (cfg->state->status);
+		cfg->state->status = xstrdup ("running");
+		if (container_state_write (cfg->dir, cfg->state, err) < 0) {
+			control_reply (cfg->control, s.start_client, "ERR %d %s", (*err)->status, (*err)->msg);
+			goto abort;
+		}
+	}
 	if (opts && opts->start_hook) {
-		s.hook_oom_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+		/* The exec'd supervisor's own hook (its notify) has no use for it. */
+		s.hook_oom_fd = cfg->control ? -1 : eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (opts->start_hook (opts->hook_data, cfg->id, cfg->state->init_pid, s.hook_oom_fd) != 0) {
 			lxcshim_fail (err, ECANCELED, "the start hook failed");
 			goto abort;
@@ -568,11 +672,25 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 	}
 	if (send_go (s.ctl, stdio) < 0) {
 		lxcshim_fail_errno (err, "start the workload");
+		if (s.start_client >= 0)
+			control_reply (cfg->control, s.start_client, "ERR %d %s", (*err)->status, (*err)->msg);
 		goto abort;
 	}
+	s.started = true;
+	if (s.start_client >= 0)
+		control_reply (cfg->control, s.start_client, "OK %d", (int) cfg->state->init_pid);
+	s.start_client = -1;
 	/* Only the container may hold the slave, or the master never sees EIO. */
 	if (cfg->tty)
 		closep (&cfg->tty->slave);
+	if (cfg->close_stdio_after_go) {
+		for (int i = 0; i < 3; i++)
+			if (stdio[i] != devnull && (i == 0 || stdio[i] != stdio[i - 1]))
+				close (stdio[i]);
+		if (!cfg->tty)
+			closep (&devnull);
+	}
+ended:
 	if (wait_exit (&s, err) < 0)
 		goto abort;
 

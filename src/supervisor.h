@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "control.h"
 #include "lxcshim.h"
 #include "state.h"
 #include "terminal.h"
@@ -26,6 +27,18 @@ struct supervisor_config {
 	struct terminal *tty;       /* --tty: relayed to the caller's in/out */
 	bool interactive;           /* forward the caller's stdin */
 	bool *cgroups_left;         /* out, may be NULL: cgroups of a killed lxc-start could not be removed */
+	/* The exec'd supervisor's control socket (protocol.h), served while
+	 * the container lives; NULL: none (a foreground run).  Waiters are
+	 * left in it for the caller to tell the exit to. */
+	struct control_server *control;
+	/* Hold the container in "created" after READY until a "start"
+	 * request (needs control); ready_hook is called once it is created. */
+	bool wait_start;
+	void (*ready_hook) (void *data);
+	void *ready_data;
+	/* The workload's stdio fds are the supervisor's own (its logs):
+	 * closed once handed over with GO, so that it keeps none. */
+	bool close_stdio_after_go;
 };
 
 int supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_options *opts,

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The exec'd supervisor: a library may fork only to exec, so a detached
+ * container (run -d, create) gets its own process, lxcshim-supervisor,
+ * spawned with everything it needs in DIR/supervisor.json. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include "cgroup.h"
+#include "detached.h"
+#include "error.h"
+#include "protocol.h"
+#include "util.h"
+
+/* ---- supervisor.json ------------------------------------------------ */
+
+static json_object *
+strv_json (char *const *v)
+{
+	json_object *a = json_object_new_array ();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_object_array_add (a, json_object_new_string (v[i]));
+	return a;
+}
+
+static char *
+args_to_json (const struct supervise_args *a)
+{
+	json_object *o = json_object_new_object ();
+	char *text;
+
+	json_object_object_add (o, "id", json_object_new_string (a->id));
+	json_object_object_add (o, "lxcpath", json_object_new_string (a->lxcpath));
+	json_object_object_add (o, "dir", json_object_new_string (a->dir));
+	json_object_object_add (o, "log_path", json_object_new_string (a->log_path));
+	json_object_object_add (o, "config_path", json_object_new_string (a->config_path));
+	json_object_object_add (o, "rootfs", json_object_new_string (a->rootfs));
+	json_object_object_add (o, "argv", strv_json (a->argv));
+	json_object_object_add (o, "command", strv_json (a->command));
+	json_object_object_add (o, "shared_root", json_object_new_boolean (a->shared_root));
+	json_object_object_add (o, "rm", json_object_new_boolean (a->rm));
+	json_object_object_add (o, "interactive", json_object_new_boolean (a->interactive));
+	json_object_object_add (o, "autostart", json_object_new_boolean (a->autostart));
+	json_object_object_add (o, "start_timeout_ms", json_object_new_int64 (a->start_timeout_ms));
+	text = xstrdup (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put (o);
+	return text;
+}
+
+static char *
+get_string (json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex (o, key, &v) || !json_object_is_type (v, json_type_string))
+		return NULL;
+	return xstrdup (json_object_get_string (v));
+}
+
+static char **
+get_strv (json_object *o, const char *key)
+{
+	struct strvb b = { 0 };
+	json_object *v;
+
+	if (!json_object_object_get_ex (o, key, &v) || !json_object_is_type (v, json_type_array))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length (v); i++) {
+		json_object *e = json_object_array_get_idx (v, i);
+		if (!json_object_is_type (e, json_type_string)) {
+			strvb_free (&b);
+			return NULL;
+		}
+		strvb_push (&b, xstrdup (json_object_get_string (e)));
+	}
+	return strvb_steal (&b);
+}
+
+static bool
+get_bool (json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex (o, key, &v) && json_object_get_boolean (v);
+}
+
+static void
+args_release (struct supervise_args *a)
+{
+	free (a->id);
+	free (a->lxcpath);
+	free (a->dir);
+	free (a->log_path);
+	free (a->config_path);
+	free (a->rootfs);
+	strv_free (a->argv);
+	strv_free (a->command);
+}
+
+static int
+args_read (const char *dir, struct supervise_args *a, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/" LXCSHIM_SUPERVISOR_CONFIG, dir), *text = NULL;
+	json_object *o, *v;
+
+	if (read_file (path, &text, NULL, err) < 0)
+		return -1;
+	o = json_tokener_parse (text);
+	if (o == NULL || !json_object_is_type (o, json_type_object)) {
+		json_object_put (o);
+		return lxcshim_fail (err, EINVAL, "malformed %s", path);
+	}
+	a->id = get_string (o, "id");
+	a->lxcpath = get_string (o, "lxcpath");
+	a->dir = get_string (o, "dir");
+	a->log_path = get_string (o, "log_path");
+	a->config_path = get_string (o, "config_path");
+	a->rootfs = get_string (o, "rootfs");
+	a->argv = get_strv (o, "argv");
+	a->command = get_strv (o, "command");
+	a->shared_root = get_bool (o, "shared_root");
+	a->rm = get_bool (o, "rm");
+	a->interactive = get_bool (o, "interactive");
+	a->autostart = get_bool (o, "autostart");
+	if (json_object_object_get_ex (o, "start_timeout_ms", &v))
+		a->start_timeout_ms = (unsigned) json_object_get_int64 (v);
+	json_object_put (o);
+	if (!a->id || !a->lxcpath || !a->dir || !a->log_path || !a->config_path || !a->rootfs || !a->argv ||
+	    !a->argv[0] || !a->command)
+		return lxcshim_fail (err, EINVAL, "malformed %s: a key is missing", path);
+	return 0;
+}
+
+/* ---- the caller's side ---------------------------------------------- */
+
+int
+detached_spawn (const char *supervisor, const struct supervise_args *a, lxcshim_error_t *err)
+{
+	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+	_cleanup_free_ char *path = xasprintf ("%s/" LXCSHIM_SUPERVISOR_CONFIG, a->dir);
+	_cleanup_free_ char *text = args_to_json (a);
+	_cleanup_strv_ char **envp = NULL;
+	_cleanup_close_ int rfd = -1, wfd = -1;
+	char *argv[] = { (char *) supervisor, a->dir, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t mask, def;
+	char reply[LXCSHIM_MSG_MAX + 1];
+	int p[2], r, status;
+	ssize_t n;
+	pid_t pid;
+
+	if (write_file (path, text, strlen (text), 0600, err) < 0)
+		return -1;
+	if (pipe2 (p, O_CLOEXEC) < 0)
+		return lxcshim_fail_errno (err, "pipe");
+	rfd = p[0];
+	/* Above LXCSHIM_NOTIFY_FD, so that the dup2 onto it is never a no-op
+	 * that would keep the close-on-exec flag. */
+	wfd = fcntl (p[1], F_DUPFD_CLOEXEC, 10);
+	close (p[1]);
+	if (wfd < 0)
+		return lxcshim_fail_errno (err, "fcntl");
+	strv_append (&envp, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	/* A sanitizer build's settings reach the sanitized supervisor. */
+	for (size_t i = 0; i < ARRAY_SIZE (pass); i++)
+		if (getenv (pass[i])) {
+			char *kv = xasprintf ("%s=%s", pass[i], getenv (pass[i]));
+			strv_push (&envp, kv);
+		}
+
+	posix_spawn_file_actions_init (&fa);
+	posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2 (&fa, 0, 1);
+	posix_spawn_file_actions_adddup2 (&fa, 0, 2);
+	posix_spawn_file_actions_adddup2 (&fa, wfd, LXCSHIM_NOTIFY_FD);
+	posix_spawnattr_init (&attr);
+	sigemptyset (&mask);
+	sigfillset (&def);
+	posix_spawnattr_setsigmask (&attr, &mask);
+	posix_spawnattr_setsigdefault (&attr, &def);
+	posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+	r = posix_spawn (&pid, supervisor, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy (&fa);
+	posix_spawnattr_destroy (&attr);
+	if (r != 0)
+		return lxcshim_fail (err, r, "cannot execute the supervisor %s: %s", supervisor, strerror (r));
+	closep (&wfd);
+	/* It forks once and its first process exits at once: the supervisor
+	 * is nobody's child of ours. */
+	while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+		;
+	do
+		n = read (rfd, reply, sizeof reply - 1);
+	while (n < 0 && errno == EINTR);
+	reply[n > 0 ? n : 0] = '\0';
+	if (streq (reply, "OK"))
+		return 0;
+	if (strncmp (reply, "ERR ", 4) == 0) {
+		char *end;
+		long code = strtol (reply + 4, &end, 10);
+		if (code <= 0 || code > 4095 || *end != ' ')
+			code = EIO;
+		return lxcshim_fail (err, (int) code, "%s", *end == ' ' ? end + 1 : reply + 4);
+	}
+	return lxcshim_fail (err, EIO, "the supervisor died before the container started");
+}
+
+/* ---- the supervisor's side ------------------------------------------ */
+
+struct notify {
+	int fd;
+};
+
+static void
+notify_send (struct notify *n, const char *msg)
+{
+	if (n->fd < 0)
+		return;
+	write_all (n->fd, msg, strlen (msg));
+	closep (&n->fd);
+}
+
+static void
+notify_ready (void *data)
+{
+	notify_send (data, "OK");
+}
+
+static int
+notify_started (void *data, const char *id, pid_t init_pid, int oom_fd)
+{
+	notify_send (data, "OK");
+	return 0;
+}
+
+static int
+open_log (const char *dir, const char *name, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/%s", dir, name);
+	int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return lxcshim_fail_errno (err, "create %s", path);
+	return fd;
+}
+
+int
+detached_main (const char *dir)
+{
+	_cleanup_error_ lxcshim_error_t err = NULL;
+	struct supervise_args a = { 0 };
+	struct control_server srv = CONTROL_SERVER_INIT;
+	struct lxcshim_run_options opts = { .stdio = { -1, -1, -1 }, .signal_fd = -1 };
+	struct notify notify = { .fd = LXCSHIM_NOTIFY_FD };
+	struct terminal none = TERMINAL_INIT;
+	struct lxcshim_exit exit;
+	bool keep = false;
+	int ret = 125;
+
+	if (args_read (dir, &a, &err) < 0 || control_server_open (&srv, a.dir, &err) < 0)
+		goto fail;
+	a.unified_mount = cgroup_unified_mount ();
+	a.memory_v2 = cgroup_memory_is_v2 ();
+	a.control = &srv;
+	if (a.autostart) {
+		opts.start_hook = notify_started;
+		opts.hook_data = &notify;
+	} else {
+		a.ready_hook = notify_ready;
+		a.ready_data = &notify;
+	}
+	/* The supervisor hands them over with GO and closes them then. */
+	opts.stdio.out = open_log (a.dir, "stdout.log", &err);
+	if (opts.stdio.out < 0)
+		goto fail;
+	opts.stdio.err = open_log (a.dir, "stderr.log", &err);
+	if (opts.stdio.err < 0) {
+		close (opts.stdio.out);
+		goto fail;
+	}
+	if (run_supervise (&a, &none, &opts, &exit, &keep, &err) < 0)
+		goto fail;
+	/* Nobody is there to print why the command never ran. */
+	if (exit.message[0]) {
+		_cleanup_close_ int fd = open_log (a.dir, "stderr.log", NULL);
+		if (fd >= 0)
+			dprintf (fd, "lxcshim: %s\n", exit.message);
+	}
+	if (a.rm && !keep)
+		run_remove_dir (a.dir);
+	/* Last: a "start -a" that returns finds the record (or its absence)
+	 * final. */
+	control_broadcast_exit (&srv, exit.exit_code, exit.oom_killed);
+	ret = 0;
+	goto out;
+fail:
+	control_server_close (&srv);
+	if (notify.fd >= 0) {
+		/* Never started: the caller reports and cleans up. */
+		char *msg = xasprintf ("ERR %d %s", err && err->status > 0 ? err->status : EIO,
+		                       err ? err->msg : "unknown error");
+		notify_send (&notify, msg);
+		free (msg);
+	} else
+		ret = 1;
+out:
+	control_server_close (&srv);
+	args_release (&a);
+	return ret;
+}
