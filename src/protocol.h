@@ -97,5 +97,9 @@
  * started.  Its stdio is /dev/null. */
 #define LXCSHIM_SUPERVISOR_CONFIG "supervisor.json"
 #define LXCSHIM_NOTIFY_FD 3
+/* With "tty" in supervisor.json, the container's pty (made by the caller:
+ * the rendered config names its slave) is inherited at these fds. */
+#define LXCSHIM_TTY_MASTER_FD 4
+#define LXCSHIM_TTY_SLAVE_FD 5
 
 #endif
