@@ -151,7 +151,8 @@ lxcshim_attach (lxcshim_driver_t *d, const char *id, const struct lxcshim_attach
 	if (container_open (d, id, &c, err) < 0 || container_load_state (&c, err) < 0)
 		return -1;
 	if (!c.init_alive && !(streq (c.state.status, "created") && c.supervisor_alive))
-		return lxcshim_fail (err, ESRCH, "container %s is not running", id);
+		return lxcshim_fail (err, o->start ? EBUSY : ESRCH, "container %s is not %s", id,
+		                     o->start ? "created" : "running");
 	if (!c.supervisor_alive)
 		return lxcshim_fail (err, ESRCH, "cannot attach to %s: its supervisor (pid %d) is gone; the container runs on, without anyone serving its terminal and output (stop or kill it, or use exec)",
 		                     id, (int) c.state.supervisor_pid);
@@ -167,6 +168,9 @@ lxcshim_attach (lxcshim_driver_t *d, const char *id, const struct lxcshim_attach
 	s.tty = flags & ATTACH_TTY;
 	s.with_stdin = (flags & ATTACH_STDIN) && o->stdio.in >= 0;
 	s.in = xzalloc (sizeof *s.in);
+	/* Attached first, then started: the hub has this client before GO. */
+	if (o->start && lxcshim_start (d, id, NULL, err) < 0)
+		goto out;
 	if (o->attached_hook)
 		o->attached_hook (o->hook_data, s.tty, s.with_stdin);
 	if (s.tty)

@@ -444,12 +444,24 @@ cmd_start (struct globals *g, const struct command *cmd, int argc, char **argv)
 	int attach = 0;
 	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, set_flag, &attach), 1, 1);
 
-	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0 ||
-	    lxcshim_start (driver, argv[i], attach ? &exit_info : NULL, &err) < 0)
+	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0)
+		die_err (EXIT_LXCSHIM, &err);
+	if (attach) {
+		/* Attached before the start, so that no output is missed; its
+		 * stdout and stderr (docker start -a), not its stdin. */
+		struct lxcshim_attach_options o = { .stdio = { -1, 1, 2 }, .start = true, .sig_proxy = true };
+		bool detached;
+
+		o.signal_fd = proxy_signals (true, true);
+		if (lxcshim_attach (driver, argv[i], &o, &exit_info, &detached, &err) < 0)
+			die_err (EXIT_LXCSHIM, &err);
+		close (o.signal_fd);
+		lxcshim_driver_free (driver);
+		return exit_info.exit_code;
+	}
+	if (lxcshim_start (driver, argv[i], NULL, &err) < 0)
 		die_err (EXIT_LXCSHIM, &err);
 	lxcshim_driver_free (driver);
-	if (attach)
-		return exit_info.exit_code;
 	printf ("%s\n", argv[i]);
 	return 0;
 }

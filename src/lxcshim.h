@@ -268,6 +268,10 @@ struct lxcshim_attach_options {
 	int signal_fd;              /* -1, or a signalfd: SIGWINCH resizes the container's terminal
 	                             * to stdio.out's size; others go to the workload if sig_proxy */
 	bool sig_proxy;
+	/* Start the created container once attached, so that none of its
+	 * output is missed (start -a); as lxcshim_start, EBUSY if it is not
+	 * created. */
+	bool start;
 	/* Called once attached, before any output: whether the container has a
 	 * terminal and whether stdin is fed to it (a CLI makes its own terminal
 	 * raw then).  May be NULL. */
