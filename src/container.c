@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -24,7 +23,9 @@ container_open (lxcshim_driver_t *d, const char *id, struct container *c, lxcshi
 		return -1;
 	c->driver = d;
 	c->id = xstrdup (id);
-	c->dir = driver_container_dir (d, id);
+	/* driver_container_dir, without linking the driver (and liblxc)
+	 * into lxcshim-supervisor. */
+	c->dir = xasprintf ("%s/containers/%s", d->root, id);
 	c->dir_fd = open (c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dir_fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
@@ -410,28 +411,6 @@ container_is_active (const struct container *c)
 {
 	const char *st = c->state.status;
 	return st && (streq (st, "running") || streq (st, "paused") || streq (st, "created"));
-}
-
-int
-container_lxc (const struct container *c, bool load_config, struct lxc_container **out, lxcshim_error_t *err)
-{
-	const char *lxcpath = c->state.lxcpath ? c->state.lxcpath : c->driver->lxcpath;
-	struct lxc_container *lc = lxc_container_new (c->id, lxcpath);
-
-	if (lc == NULL)
-		return lxcshim_fail (err, EIO, "liblxc cannot open container %s under %s", c->id, lxcpath);
-	if (load_config) {
-		if (c->state.config_path == NULL) {
-			lxc_container_put (lc);
-			return lxcshim_fail (err, EINVAL, "state.json of %s names no config_path", c->id);
-		}
-		if (!lc->load_config (lc, c->state.config_path)) {
-			lxc_container_put (lc);
-			return lxcshim_fail (err, EIO, "liblxc cannot load %s", c->state.config_path);
-		}
-	}
-	*out = lc;
-	return 0;
 }
 
 /* Opens and locks DIR; the fd is the lock. */

@@ -9,13 +9,108 @@
 #include <json.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "container.h"
 #include "detached.h"
 #include "error.h"
+#include "parse.h"
 #include "protocol.h"
+#include "state.h"
+#include "supervisor.h"
 #include "util.h"
+
+/* ---- supervising (foreground and exec'd) ---------------------------- */
+
+/* The part that lives as long as the container: in the caller for a
+ * foreground run, in the exec'd lxcshim-supervisor for a detached one. */
+int
+run_supervise (const struct supervise_args *a, struct terminal *tty, const struct lxcshim_run_options *opts,
+               struct lxcshim_exit *exit, bool *keep, lxcshim_error_t *err)
+{
+	bool cgroups_left = false;
+	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	_cleanup_free_ char *self = NULL;
+	_cleanup_error_ lxcshim_error_t werr = NULL;
+	struct state st = { 0 };
+	struct supervisor_config cfg;
+	int ret = -1;
+
+	st.id = xstrdup (a->id);
+	st.created = rfc3339_now ();
+	st.status = xstrdup ("created");
+	st.supervisor_pid = getpid ();
+	if (read_file ("/proc/self/stat", &self, NULL, NULL) == 0)
+		st.supervisor_start = proc_stat_starttime (self);
+	st.rootfs = xstrdup (a->rootfs);
+	st.config_path = xstrdup (a->config_path);
+	st.lxcpath = xstrdup (a->lxcpath);
+	st.command = strv_copy (a->command);
+	if (container_state_write (a->dir, &st, err) < 0)
+		goto out;
+	container_state_reserve (a->dir);
+
+	cfg = (struct supervisor_config) {
+		.id = a->id,
+		.lxcpath = a->lxcpath,
+		.dir = a->dir,
+		.log_path = a->log_path,
+		.argv = a->argv,
+		.envp = envp,
+		.shared_root = a->shared_root,
+		.start_timeout_ms = a->start_timeout_ms,
+		.unified_mount = a->unified_mount,
+		.memory_v2 = a->memory_v2,
+		.state = &st,
+		.tty = tty->master >= 0 ? tty : NULL,
+		.interactive = a->interactive,
+		.cgroups_left = &cgroups_left,
+		.control = a->control,
+		.wait_start = a->control && !a->autostart,
+		.ready_hook = a->ready_hook,
+		.ready_data = a->ready_data,
+		.close_stdio_after_go = a->control != NULL,
+		.hub = a->hub,
+	};
+	if (supervisor_run (&cfg, opts, exit, err) < 0)
+		goto out;
+
+	st.exited = true;
+	st.exit_code = exit->exit_code;
+	st.oom_killed = exit->oom_killed;
+	st.finished = rfc3339_now ();
+	free (st.status);
+	st.status = xstrdup ("stopped");
+	ret = 0;
+	/* Under the lock, so that pause/stop/delete never see a torn update;
+	 * a container deleted meanwhile (delete -f) needs no record. */
+	/* --rm keeps the record while cgroups are left that only delete can
+	 * still find (they are named in it). */
+	*keep = cgroups_left;
+	/* The workload did run: its status is returned even if it cannot be
+	 * recorded, with a warning in place of the message. */
+	if ((!a->rm || *keep) && container_record_exit (a->dir, &st, &werr) < 0 && werr->status != ENOENT &&
+	    exit->message[0] == '\0')
+		snprintf (exit->message, sizeof exit->message, "warning: could not record the exit of %s: %s", a->id,
+		          werr->msg);
+out:
+	state_release (&st);
+	return ret;
+}
+
+/* --rm: removes the directory under its lock, so that a concurrent
+ * lifecycle command sees it either whole or gone. */
+void
+run_remove_dir (const char *dir)
+{
+	_cleanup_close_ int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0)
+		flock (fd, LOCK_EX);
+	rm_rf (dir, NULL);
+}
 
 /* ---- supervisor.json ------------------------------------------------ */
 

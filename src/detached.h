@@ -33,7 +33,7 @@ struct supervise_args {
 	void *ready_data;
 };
 
-/* Supervises from lxc-start to the workload's exit (run.c).  *keep: the
+/* Supervises from lxc-start to the workload's exit.  *keep: the
  * record must stay (--rm or not) because cgroups are left. */
 int run_supervise (const struct supervise_args *a, struct terminal *tty, const struct lxcshim_run_options *opts,
                    struct lxcshim_exit *exit, bool *keep, lxcshim_error_t *err);

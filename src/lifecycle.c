@@ -497,6 +497,28 @@ lxcshim_stop (lxcshim_driver_t *d, const char *id, unsigned timeout_s, lxcshim_e
 	return stop_container (&c, timeout_s, err);
 }
 
+int
+container_lxc (const struct container *c, bool load_config, struct lxc_container **out, lxcshim_error_t *err)
+{
+	const char *lxcpath = c->state.lxcpath ? c->state.lxcpath : c->driver->lxcpath;
+	struct lxc_container *lc = lxc_container_new (c->id, lxcpath);
+
+	if (lc == NULL)
+		return lxcshim_fail (err, EIO, "liblxc cannot open container %s under %s", c->id, lxcpath);
+	if (load_config) {
+		if (c->state.config_path == NULL) {
+			lxc_container_put (lc);
+			return lxcshim_fail (err, EINVAL, "state.json of %s names no config_path", c->id);
+		}
+		if (!lc->load_config (lc, c->state.config_path)) {
+			lxc_container_put (lc);
+			return lxcshim_fail (err, EIO, "liblxc cannot load %s", c->state.config_path);
+		}
+	}
+	*out = lc;
+	return 0;
+}
+
 /* ---- start ---------------------------------------------------------- */
 
 int

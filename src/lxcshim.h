@@ -173,7 +173,8 @@ int lxcshim_list (lxcshim_driver_t *driver, struct lxcshim_container_info **list
                   lxcshim_error_t *err);
 void lxcshim_list_free (struct lxcshim_container_info *list, size_t n);
 
-/* True if the container exists and its init is alive (running or paused). */
+/* True if the container exists and its init is alive (running or paused;
+ * not created: its workload has not started). */
 bool lxcshim_is_running (lxcshim_driver_t *driver, const char *id);
 
 /* Sends SIG to the container's init (through a pidfd verified against the

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <lxc/lxccontainer.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -46,6 +45,7 @@ struct sup {
 	int exit_code;
 	bool oom_killed;
 	char message[512];
+	pid_t ready_pid;      /* the sender of READY (SCM_CREDENTIALS): the init's host pid */
 	bool started;         /* GO was sent */
 	int start_client;     /* the control client whose "start" is being done, or -1 */
 	/* With cfg->hub: the workload's output as the supervisor reads it
@@ -167,6 +167,37 @@ recv_msg (int fd, char *buf, size_t size)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
+	return 0;
+}
+
+/* recv_msg, with the sender's pid (in our pid namespace) in *pid: the
+ * kernel attaches it, the socket has SO_PASSCRED. */
+static int
+recv_msg_pid (int fd, char *buf, size_t size, pid_t *pid)
+{
+	union {
+		char buf[CMSG_SPACE (sizeof (struct ucred))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = buf, .iov_len = size - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+		             .msg_controllen = sizeof control.buf };
+	ssize_t n;
+
+	*pid = 0;
+	do
+		n = recvmsg (fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR (&mh); cm; cm = CMSG_NXTHDR (&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len == CMSG_LEN (sizeof (struct ucred))) {
+			struct ucred cred;
+			memcpy (&cred, CMSG_DATA (cm), sizeof cred);
+			*pid = cred.pid;
+		}
 	return 0;
 }
 
@@ -302,7 +333,7 @@ wait_ready (struct sup *s, lxcshim_error_t *err)
 				continue;
 			return lxcshim_fail_errno (err, "poll");
 		}
-		if (p[0].revents & POLLIN && recv_msg (s->ctl, msg, sizeof msg) == 0) {
+		if (p[0].revents & POLLIN && recv_msg_pid (s->ctl, msg, sizeof msg, &s->ready_pid) == 0) {
 			if (streq (msg, "READY"))
 				return 0;
 			if (strncmp (msg, "FAIL ", 5) == 0) {
@@ -371,16 +402,14 @@ static int
 record_ready (struct sup *s, const char *status, lxcshim_error_t *err)
 {
 	struct state *st = s->cfg->state;
-	struct lxc_container *c = lxc_container_new (s->cfg->id, s->cfg->lxcpath);
 	_cleanup_free_ char *stat_path = NULL, *stat = NULL;
 	const char *mem;
 
-	if (c == NULL)
-		return lxcshim_fail (err, EIO, "liblxc cannot open container %s", s->cfg->id);
-	st->init_pid = c->init_pid (c);
-	lxc_container_put (c);
+	/* Only the init holds the other end, and READY is its own word: no
+	 * need to ask liblxc (and load it, in lxcshim-supervisor). */
+	st->init_pid = s->ready_pid;
 	if (st->init_pid <= 0)
-		return lxcshim_fail (err, EIO, "liblxc reports no init pid for container %s", s->cfg->id);
+		return lxcshim_fail (err, EIO, "no init pid came with the READY of container %s", s->cfg->id);
 	s->init_pidfd = pidfd_open (st->init_pid);
 	if (s->init_pidfd < 0)
 		return lxcshim_fail_errno (err, "pidfd_open %d", (int) st->init_pid);
@@ -728,6 +757,12 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		goto out;
 	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		lxcshim_fail_errno (err, "socketpair");
+		goto out;
+	}
+	if (setsockopt (sv[0], SOL_SOCKET, SO_PASSCRED, &(int) { 1 }, sizeof (int)) < 0) {
+		close (sv[0]);
+		close (sv[1]);
+		lxcshim_fail_errno (err, "setsockopt SO_PASSCRED");
 		goto out;
 	}
 

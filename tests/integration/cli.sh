@@ -5,7 +5,7 @@
 # completion (commands, flags, container ids of the right --root).
 . "${TESTS_LIB:?}"
 
-COMMANDS="run exec state list kill stop pause resume ps stats delete logs version"
+COMMANDS="run create start exec state list kill stop pause resume ps stats delete logs version"
 
 # ---- --help, COMMAND --help, --version -------------------------------------------
 xrun 0 "--help exits 0" "$LXCSHIM" --help
@@ -107,7 +107,7 @@ else
 		"the completion registers _lxcshim for lxcshim"
 	is "$(complete_words "$LXCSHIM" '')" "$(printf '%s\n' $COMMANDS | sort | tr '\n' ' ')" \
 		"completes every command"
-	is "$(complete_words "$LXCSHIM" st)" "state stats stop " "completes a command prefix"
+	is "$(complete_words "$LXCSHIM" st)" "start state stats stop " "completes a command prefix"
 	is "$(complete_words "$LXCSHIM" --l)" "--log-level --lxcpath " "completes global flags"
 	is "$(complete_words "$LXCSHIM" exec --t)" "--tty " "completes exec's flags (--tty)"
 	is "$(complete_words "$LXCSHIM" exec -)" "$(printf '%s\n' -t --tty -i --interactive -e --env -u --user -w --workdir --help | sort | tr '\n' ' ')" \

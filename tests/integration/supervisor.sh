@@ -127,6 +127,7 @@ is "$bad" "" "the supervisor holds only /dev/null, sockets, pidfds and the OOM w
 is "$(printf '%s\n' "$fds" | grep -c '^socket:')" 2 "two sockets: control.sock and the init's"
 is "$(printf '%s\n' "$fds" | grep -c pidfd)" 2 "two pidfds: lxc-start and the init"
 ok "at most 9 fds" test "$(printf '%s\n' "$fds" | wc -l)" -le 9
+not_ok "the supervisor does not load liblxc (the init's pid comes with READY)" grep -q 'liblxc\.so' "/proc/$spid/maps"
 
 # A waiter first, then the signal: the waiter hears of the end.
 out=$("$PY3" - "$(cdir "$n")/control.sock" <<'PY'
