@@ -141,7 +141,7 @@ lxcshim_attach (lxcshim_driver_t *d, const char *id, const struct lxcshim_attach
 	struct session s = { .o = o, .id = id };
 	char reply[LXCSHIM_MSG_MAX];
 	unsigned flags = 0;
-	bool stdin_open;
+	bool stdin_open, start = o->start;
 	int ret = -1;
 
 	memset (exit, 0, sizeof *exit);
@@ -150,9 +150,17 @@ lxcshim_attach (lxcshim_driver_t *d, const char *id, const struct lxcshim_attach
 		return -1;
 	if (container_open (d, id, &c, err) < 0 || container_load_state (&c, err) < 0)
 		return -1;
+	/* start -a of what is not (or no longer) created: start's own
+	 * refusal says why. */
+	if (o->start && !(streq (c.state.status, "created") && c.supervisor_alive)) {
+		if (lxcshim_start (d, id, NULL, err) < 0)
+			return -1;
+		start = false;
+		if (container_load_state (&c, err) < 0)
+			return -1;
+	}
 	if (!c.init_alive && !(streq (c.state.status, "created") && c.supervisor_alive))
-		return lxcshim_fail (err, o->start ? EBUSY : ESRCH, "container %s is not %s", id,
-		                     o->start ? "created" : "running");
+		return lxcshim_fail (err, ESRCH, "container %s is not running", id);
 	if (!c.supervisor_alive)
 		return lxcshim_fail (err, ESRCH, "cannot attach to %s: its supervisor (pid %d) is gone; the container runs on, without anyone serving its terminal and output (stop or kill it, or use exec)",
 		                     id, (int) c.state.supervisor_pid);
@@ -169,7 +177,7 @@ lxcshim_attach (lxcshim_driver_t *d, const char *id, const struct lxcshim_attach
 	s.with_stdin = (flags & ATTACH_STDIN) && o->stdio.in >= 0;
 	s.in = xzalloc (sizeof *s.in);
 	/* Attached first, then started: the hub has this client before GO. */
-	if (o->start && lxcshim_start (d, id, NULL, err) < 0)
+	if (start && lxcshim_start (d, id, NULL, err) < 0)
 		goto out;
 	if (o->attached_hook)
 		o->attached_hook (o->hook_data, s.tty, s.with_stdin);

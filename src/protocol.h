@@ -14,7 +14,10 @@
  *     "GO"                  exec the workload now; carries the workload's
  *                           stdin, stdout, stderr as SCM_RIGHTS (lxc-start
  *                           itself only gets /dev/null: lxc chmods its
- *                           stdio to 0700)
+ *                           stdio to 0700), and up to two more fds the init
+ *                           only keeps open (close-on-exec): a detached
+ *                           supervisor's pty master or output pipes, so
+ *                           that its death hangs nothing up
  *
  * The status pipe.  The init also writes "EXIT <status>" into a pipe of
  * its own whose read end it keeps open at fd LXCSHIM_STATUS_FD.  Nobody

@@ -361,23 +361,31 @@ wait_ready (struct sup *s, lxcshim_error_t *err)
 	}
 }
 
-/* GO, with the workload's stdio attached (see protocol.h). */
+/* GO, with the workload's stdio attached and the fds the init is to
+ * keep (see protocol.h). */
 static int
-send_go (int ctl, const int stdio[3])
+send_go (int ctl, const int stdio[3], const int keep[2])
 {
 	union {
-		char buf[CMSG_SPACE (3 * sizeof (int))];
+		char buf[CMSG_SPACE (5 * sizeof (int))];
 		struct cmsghdr align;
 	} control = { 0 };
 	struct iovec iov = { .iov_base = "GO", .iov_len = 2 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-		             .msg_controllen = sizeof control.buf };
-	struct cmsghdr *cm = CMSG_FIRSTHDR (&mh);
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf };
+	struct cmsghdr *cm;
+	int fds[5];
+	size_t n = 3;
 
+	memcpy (fds, stdio, 3 * sizeof (int));
+	for (int i = 0; i < 2; i++)
+		if (keep[i] >= 0)
+			fds[n++] = keep[i];
+	mh.msg_controllen = CMSG_SPACE (n * sizeof (int));
+	cm = CMSG_FIRSTHDR (&mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN (3 * sizeof (int));
-	memcpy (CMSG_DATA (cm), stdio, 3 * sizeof (int));
+	cm->cmsg_len = CMSG_LEN (n * sizeof (int));
+	memcpy (CMSG_DATA (cm), fds, n * sizeof (int));
 	return sendmsg (ctl, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
@@ -814,7 +822,11 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 			goto abort;
 		}
 	}
-	if (send_go (s.ctl, stdio) < 0) {
+	/* The init keeps a copy of what the supervisor reads (the pty master,
+	 * the output pipes): if the supervisor dies, the workload's terminal is
+	 * not hung up and its writes do not fail with EPIPE; they block once
+	 * nobody reads.  (The keep-alive never reaches the workload.) */
+	if (send_go (s.ctl, stdio, s.src) < 0) {
 		lxcshim_fail_errno (err, "start the workload");
 		if (s.start_client >= 0)
 			control_reply (cfg->control, s.start_client, "ERR %d %s", (*err)->status, (*err)->msg);

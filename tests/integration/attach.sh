@@ -197,3 +197,24 @@ like "$(cat "$TMPD/err")" 'supervisor .*is gone' "and says the supervisor is gon
 is "$(line_count "$TMPD/err")" 1 "in one line"
 ok "the container itself still runs" lxc_running "$D"
 ok "delete -f still removes it" tlx delete -f "$D"
+
+# The init keeps a copy of what the supervisor read (pty master, output
+# pipes): a workload that writes after its supervisor died is neither
+# hung up (SIGHUP) nor killed by SIGPIPE.
+for flag in -t -i; do
+	F=$(new_name)
+	mkdir -p "$TMPD/$F.sync"
+	tlx run -d $flag --name "$F" -v "$TMPD/$F.sync:/lxtsync" -- sh -c \
+		"$WAIT_GO; echo after-the-supervisor; echo oops >&2; touch /lxtsync/done; exec sleep 1000" > /dev/null
+	sup=$(state_get "$F" supervisor_pid)
+	kill -KILL "$sup"
+	poll dead "$sup" > /dev/null
+	: > "$TMPD/$F.sync/go"
+	if poll test -e "$TMPD/$F.sync/done"; then
+		pass "run -d $flag: the workload writes on after its supervisor was SIGKILLed"
+	else
+		fail "run -d $flag: the workload writes on after its supervisor was SIGKILLed" "state: $(lx state "$F" 2>&1)"
+	fi
+	ok "run -d $flag: the container still runs" lxc_running "$F"
+	tlx delete -f "$F" > /dev/null 2>&1
+done
