@@ -171,6 +171,13 @@ static const struct flag no_flags[] = {
 	END_FLAGS,
 };
 
+static const struct flag attach_flags[] = {
+	{ "detach-keys", 0, "KEYS", "keys that detach, e.g. ctrl-x,x (default ctrl-p,ctrl-q)" },
+	{ "no-stdin", 0, NULL, "do not connect our stdin" },
+	{ "sig-proxy", 0, "BOOL", "forward signals to the workload (default true)" },
+	END_FLAGS,
+};
+
 
 static void
 print_flags (FILE *out, const struct flag *flags, bool with_help)
@@ -452,12 +459,26 @@ cmd_start (struct globals *g, const struct command *cmd, int argc, char **argv)
 	int attach = 0;
 	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, set_flag, &attach), 1, 1);
 
-	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0 ||
-	    lxcshim_start (driver, argv[i], attach ? &exit_info : NULL, &err) < 0)
+	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0)
+		die_err (EXIT_LXCSHIM, &err);
+	if (attach) {
+		/* Attached before the start, so that no output is missed; its
+		 * stdout and stderr (docker start -a), not its stdin. */
+		struct lxcshim_attach_options o = LXCSHIM_ATTACH_OPTIONS_INIT;
+		bool detached;
+
+		o.stdio.in = -1;
+		o.start = true;
+		o.signal_fd = proxy_signals (true, true);
+		if (lxcshim_attach (driver, argv[i], &o, &exit_info, &detached, &err) < 0)
+			die_err (EXIT_LXCSHIM, &err);
+		close (o.signal_fd);
+		lxcshim_driver_free (driver);
+		return exit_info.exit_code;
+	}
+	if (lxcshim_start (driver, argv[i], NULL, &err) < 0)
 		die_err (EXIT_LXCSHIM, &err);
 	lxcshim_driver_free (driver);
-	if (attach)
-		return exit_info.exit_code;
 	printf ("%s\n", argv[i]);
 	return 0;
 }
@@ -927,6 +948,71 @@ cmd_exec (struct globals *g, const struct command *cmd, int argc, char **argv)
 	return code;
 }
 
+struct attach_flags {
+	const char *keys;
+	bool no_stdin, sig_proxy;
+};
+
+static bool
+attach_flag (const struct flag *f, const char *arg, void *data)
+{
+	struct attach_flags *a = data;
+
+	if (streq (f->name, "detach-keys"))
+		a->keys = arg;
+	else if (streq (f->name, "no-stdin"))
+		a->no_stdin = true;
+	else if (streq (f->name, "sig-proxy")) {
+		if (!streq (arg, "true") && !streq (arg, "false"))
+			die (EXIT_LXCSHIM, "invalid --sig-proxy \"%s\": expected true or false", arg);
+		a->sig_proxy = streq (arg, "true");
+	} else
+		return false;
+	return true;
+}
+
+/* Once attached: our terminal goes raw when it feeds a container's. */
+static void
+attached (void *data, bool tty, bool stdin_fed)
+{
+	if (tty && isatty (STDIN_FILENO))
+		make_raw (STDIN_FILENO);
+}
+
+static int
+cmd_attach (struct globals *g, const struct command *cmd, int argc, char **argv)
+{
+	struct attach_flags a = { .sig_proxy = true };
+	struct lxcshim_attach_options o = LXCSHIM_ATTACH_OPTIONS_INIT;
+	lxcshim_error_t err = NULL;
+	lxcshim_driver_t *driver;
+	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
+	bool detached;
+	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, attach_flag, &a), 1, 1);
+
+	o.attached_hook = attached;
+	o.detach_keys = a.keys;
+	o.sig_proxy = a.sig_proxy;
+	if (a.no_stdin)
+		o.stdio.in = -1;
+	/* SIGWINCH always (a resize is not a signal to proxy). */
+	o.signal_fd = proxy_signals (a.sig_proxy, true);
+	driver = open_driver (g, EXIT_LXCSHIM);
+	if (lxcshim_attach (driver, argv[i], &o, &exit_info, &detached, &err) < 0) {
+		restore_terminal ();
+		die_err (EXIT_LXCSHIM, &err);
+	}
+	restore_terminal ();
+	close (o.signal_fd);
+	lxcshim_driver_free (driver);
+	if (detached) {
+		/* docker's words; the container runs on. */
+		fputs ("read escape sequence\n", stderr);
+		return 0;
+	}
+	return exit_info.exit_code;
+}
+
 static const struct command commands[] = {
 	{ "run", "run [OPTIONS] [--] CMD [ARG...]", "Run CMD in a new container; exit with its status.", run_flags, true,
 	  cmd_run },
@@ -950,6 +1036,8 @@ static const struct command commands[] = {
 	{ "logs", "logs [-f] ID", "Copy the output of a detached container.", logs_flags, false, cmd_logs },
 	{ "events", "events [--json] [--since TIME] [ID]",
 	  "Print the state changes of ID, or of all containers, as they happen.", events_flags, false, cmd_events },
+	{ "attach", "attach [--detach-keys KEYS] [--no-stdin] [--sig-proxy BOOL] ID",
+	  "Attach to a detached container's terminal or stdio; exit with its status.", attach_flags, false, cmd_attach },
 	{ "version", "version", "Print the lxcshim and liblxc versions.", no_flags, true, cmd_version },
 };
 static const size_t n_commands = ARRAY_SIZE (commands);

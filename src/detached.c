@@ -73,6 +73,7 @@ run_supervise (const struct supervise_args *a, struct terminal *tty, const struc
 		.ready_hook = a->ready_hook,
 		.ready_data = a->ready_data,
 		.close_stdio_after_go = a->control != NULL,
+		.hub = a->hub,
 	};
 	if (supervisor_run (&cfg, opts, exit, err) < 0)
 		goto out;
@@ -143,6 +144,7 @@ args_to_json (const struct supervise_args *a)
 	json_object_object_add (o, "shared_root", json_object_new_boolean (a->shared_root));
 	json_object_object_add (o, "rm", json_object_new_boolean (a->rm));
 	json_object_object_add (o, "interactive", json_object_new_boolean (a->interactive));
+	json_object_object_add (o, "tty", json_object_new_boolean (a->tty));
 	json_object_object_add (o, "autostart", json_object_new_boolean (a->autostart));
 	json_object_object_add (o, "start_timeout_ms", json_object_new_int64 (a->start_timeout_ms));
 	text = xstrdup (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -224,6 +226,7 @@ args_read (const char *dir, struct supervise_args *a, lxcshim_error_t *err)
 	a->shared_root = get_bool (o, "shared_root");
 	a->rm = get_bool (o, "rm");
 	a->interactive = get_bool (o, "interactive");
+	a->tty = get_bool (o, "tty");
 	a->autostart = get_bool (o, "autostart");
 	if (json_object_object_get_ex (o, "start_timeout_ms", &v))
 		a->start_timeout_ms = (unsigned) json_object_get_int64 (v);
@@ -243,7 +246,7 @@ detached_spawn (const char *supervisor, const struct supervise_args *a, lxcshim_
 	_cleanup_free_ char *path = xasprintf ("%s/" LXCSHIM_SUPERVISOR_CONFIG, a->dir);
 	_cleanup_free_ char *text = args_to_json (a);
 	_cleanup_strv_ char **envp = NULL;
-	_cleanup_close_ int rfd = -1, wfd = -1;
+	_cleanup_close_ int rfd = -1, wfd = -1, master = -1, slave = -1;
 	char *argv[] = { (char *) supervisor, a->dir, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -277,6 +280,17 @@ detached_spawn (const char *supervisor, const struct supervise_args *a, lxcshim_
 	posix_spawn_file_actions_adddup2 (&fa, 0, 1);
 	posix_spawn_file_actions_adddup2 (&fa, 0, 2);
 	posix_spawn_file_actions_adddup2 (&fa, wfd, LXCSHIM_NOTIFY_FD);
+	if (a->tty) {
+		/* Above the targets too, for the same reason as wfd. */
+		master = fcntl (a->tty_master, F_DUPFD_CLOEXEC, 10);
+		slave = fcntl (a->tty_slave, F_DUPFD_CLOEXEC, 10);
+		if (master < 0 || slave < 0) {
+			posix_spawn_file_actions_destroy (&fa);
+			return lxcshim_fail_errno (err, "fcntl");
+		}
+		posix_spawn_file_actions_adddup2 (&fa, master, LXCSHIM_TTY_MASTER_FD);
+		posix_spawn_file_actions_adddup2 (&fa, slave, LXCSHIM_TTY_SLAVE_FD);
+	}
 	posix_spawnattr_init (&attr);
 	sigemptyset (&mask);
 	sigfillset (&def);
@@ -356,13 +370,34 @@ detached_main (const char *dir)
 	struct control_server srv = CONTROL_SERVER_INIT;
 	struct lxcshim_run_options opts = LXCSHIM_RUN_OPTIONS_INIT;
 	struct notify notify = { .fd = LXCSHIM_NOTIFY_FD };
-	struct terminal none = TERMINAL_INIT;
+	struct terminal tty = TERMINAL_INIT;
+	struct attach_hub hub;
 	struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
 	bool keep = false;
 	int ret = 125;
 
-	if (args_read (dir, &a, &err) < 0 || control_server_open (&srv, a.dir, &err) < 0)
+	attach_hub_init (&hub, -1, -1);
+	/* Before anything else opens an fd: 4 and 5 are the tty's, or
+	 * nothing of ours (args_read closes what it opens). */
+	if (args_read (dir, &a, &err) < 0)
 		goto fail;
+	if (a.tty) {
+		/* The caller's pty (its slave is what the lxc config names). */
+		tty.master = LXCSHIM_TTY_MASTER_FD;
+		tty.slave = LXCSHIM_TTY_SLAVE_FD;
+		if (!isatty (tty.master) || !isatty (tty.slave)) {
+			lxcshim_fail (&err, EBADF, "lxcshim-supervisor was started without the container's terminal");
+			goto fail;
+		}
+		fcntl (tty.master, F_SETFD, FD_CLOEXEC);
+		fcntl (tty.slave, F_SETFD, FD_CLOEXEC);
+	} else {
+		close (LXCSHIM_TTY_MASTER_FD);
+		close (LXCSHIM_TTY_SLAVE_FD);
+	}
+	if (control_server_open (&srv, a.dir, &err) < 0)
+		goto fail;
+	a.hub = &hub;
 	a.unified_mount = cgroup_unified_mount ();
 	a.memory_v2 = cgroup_memory_is_v2 ();
 	a.control = &srv;
@@ -382,7 +417,7 @@ detached_main (const char *dir)
 		close (opts.stdio.out);
 		goto fail;
 	}
-	if (run_supervise (&a, &none, &opts, &exit, &keep, &err) < 0)
+	if (run_supervise (&a, &tty, &opts, &exit, &keep, &err) < 0)
 		goto fail;
 	/* Nobody is there to print why the command never ran. */
 	if (exit.message) {
@@ -394,6 +429,7 @@ detached_main (const char *dir)
 		run_remove_dir (a.dir);
 	/* Last: a "start -a" that returns finds the record (or its absence)
 	 * final. */
+	attach_hub_finish (&hub, exit.exit_code, exit.oom_killed, 2000);
 	control_broadcast_exit (&srv, exit.exit_code, exit.oom_killed);
 	ret = 0;
 	goto out;
@@ -408,6 +444,8 @@ fail:
 	} else
 		ret = 1;
 out:
+	attach_hub_release (&hub);
+	terminal_close (&tty);
 	control_server_close (&srv);
 	args_release (&a);
 	return ret;

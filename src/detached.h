@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "attach-stream.h"
 #include "control.h"
 #include "lxcshim.h"
 #include "terminal.h"
@@ -16,14 +17,18 @@ struct supervise_args {
 	char *id, *lxcpath, *dir, *log_path, *config_path, *rootfs;
 	char **argv;    /* lxc-start's, from params_argv() */
 	char **command; /* the workload's, for state.json */
-	bool shared_root, rm, interactive;
+	bool shared_root, rm, interactive, tty;
 	bool autostart; /* detached run: GO at once; else (create) wait for "start" */
 	unsigned start_timeout_ms;
 	/* Host facts, found by whoever supervises. */
 	const char *unified_mount;
 	bool memory_v2;
+	/* The caller's only: the pty of a tty, passed to the supervisor as
+	 * LXCSHIM_TTY_MASTER_FD and LXCSHIM_TTY_SLAVE_FD. */
+	int tty_master, tty_slave;
 	/* The exec'd supervisor's only. */
 	struct control_server *control;
+	struct attach_hub *hub;
 	void (*ready_hook) (void *data);
 	void *ready_data;
 };

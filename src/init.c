@@ -300,7 +300,7 @@ wait_for_go (void)
 {
 	char buf[LXCSHIM_MSG_MAX];
 	union {
-		char buf[CMSG_SPACE (3 * sizeof (int))];
+		char buf[CMSG_SPACE (5 * sizeof (int))];
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
@@ -322,14 +322,17 @@ wait_for_go (void)
 	 * and terminal to 0700. */
 	cm = CMSG_FIRSTHDR (&mh);
 	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len == CMSG_LEN (3 * sizeof (int))) {
-		int fds[3];
-		memcpy (fds, CMSG_DATA (cm), sizeof fds);
+	    cm->cmsg_len >= CMSG_LEN (3 * sizeof (int)) && cm->cmsg_len <= CMSG_LEN (5 * sizeof (int))) {
+		int fds[5];
+		memcpy (fds, CMSG_DATA (cm), cm->cmsg_len - CMSG_LEN (0));
 		for (int i = 0; i < 3; i++) {
 			dup2 (fds[i], i);
 			if (fds[i] > 2)
 				close (fds[i]);
 		}
+		/* Fds 4 and 5 of GO (the supervisor's pty master or output
+		 * pipes) are only kept open, close-on-exec: with them the
+		 * workload survives its supervisor. */
 	}
 }
 

@@ -356,6 +356,44 @@ LXCSHIM_API int lxcshim_events_read (lxcshim_events_t *events, struct lxcshim_ev
 LXCSHIM_API void lxcshim_event_free (struct lxcshim_event *ev);
 LXCSHIM_API void lxcshim_events_close (lxcshim_events_t *events);
 
+/* ---- attach -------------------------------------------------------- */
+
+struct lxcshim_attach_options {
+	size_t size;                /* sizeof (struct lxcshim_attach_options) */
+	struct lxcshim_stdio stdio; /* in: what to feed the workload's stdin (-1: nothing, --no-stdin);
+	                             * out, err: where its output goes (a terminal's all to out) */
+	const char *detach_keys;    /* docker's syntax ("ctrl-p,ctrl-q", the default if NULL); read
+	                             * from stdio.in when the container has a terminal */
+	int signal_fd;              /* -1, or a signalfd: SIGWINCH resizes the container's terminal
+	                             * to stdio.out's size; others go to the workload if sig_proxy */
+	bool sig_proxy;
+	/* Start the created container once attached, so that none of its
+	 * output is missed (start -a); as lxcshim_start, EBUSY if it is not
+	 * created. */
+	bool start;
+	/* Called once attached, before any output: whether the container has a
+	 * terminal and whether stdin is fed to it (a CLI makes its own terminal
+	 * raw then).  May be NULL. */
+	void (*attached_hook) (void *data, bool tty, bool stdin_fed);
+	void *hook_data;
+};
+#define LXCSHIM_ATTACH_OPTIONS_INIT \
+	{ .size = sizeof (struct lxcshim_attach_options), .stdio = { 0, 1, 2 }, .signal_fd = -1, .sig_proxy = true }
+
+/* Attaches to the terminal or the stdio of a detached container (run -d,
+ * with or without -t / -i) through its supervisor: the output from now on,
+ * the input, the window size.  Returns 0 when the workload ended (*exit
+ * its status, *detached false) or when the detach keys were read
+ * (*detached true; the container runs on); -1 if it cannot attach:
+ * EINVAL bad detach keys, ENOENT no such container, ESRCH not running or
+ * its supervisor is gone (the message says which), EOPNOTSUPP a container
+ * whose output nobody serves (a foreground run), or when the attach was
+ * lost (EPIPE: the supervisor died, or this client fell more than 1 MiB
+ * behind the output and was disconnected). */
+LXCSHIM_API int lxcshim_attach (lxcshim_driver_t *driver, const char *id,
+                                const struct lxcshim_attach_options *opts, struct lxcshim_exit *exit,
+                                bool *detached, lxcshim_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,7 +17,10 @@
  *     "GO"                  exec the workload now; carries the workload's
  *                           stdin, stdout, stderr as SCM_RIGHTS (lxc-start
  *                           itself only gets /dev/null: lxc chmods its
- *                           stdio to 0700)
+ *                           stdio to 0700), and up to two more fds the init
+ *                           only keeps open (close-on-exec): a detached
+ *                           supervisor's pty master or output pipes, so
+ *                           that its death hangs nothing up
  *     "DONE"                the exit is judged; the init may go
  *
  * The status pipe.  The init also writes "EXIT <status>" into a pipe of
@@ -74,8 +77,16 @@
  *                  workload does not exist yet), "ERR 22 ..." for a bad N.
  *   status         "OK <created|running> <init_pid>" as the supervisor
  *                  sees it (it does not track pause: see state.json).
- *   attach ...     reserved (stdio / pty master, SCM_RIGHTS; streams
- *   resize ...     after its OK on the same connection).
+ *   attach [stdin] "OK <flags>" (flags: 1 the container has a stdin to
+ *                  feed, 2 it has a terminal); the connection then is an
+ *                  attach stream (attach-stream.h): the workload's output
+ *                  from now on, input from this client with "stdin",
+ *                  resizes, and at the end its exit code.  "ERR 95 ..."
+ *                  from a supervisor that serves no output (foreground),
+ *                  "ERR 11 ..." when ATTACH_CLIENTS_MAX are attached.
+ *   resize R C     the container's terminal to R rows, C columns: "OK";
+ *                  "ERR 25 ..." (ENOTTY) without one, "ERR 22 ..." for
+ *                  bad numbers.
  *
  * Verbs are matched as the first space-separated word; arguments are the
  * rest of the packet. */
@@ -93,5 +104,9 @@
  * started.  Its stdio is /dev/null. */
 #define LXCSHIM_SUPERVISOR_CONFIG "supervisor.json"
 #define LXCSHIM_NOTIFY_FD 3
+/* With "tty" in supervisor.json, the container's pty (made by the caller:
+ * the rendered config names its slave) is inherited at these fds. */
+#define LXCSHIM_TTY_MASTER_FD 4
+#define LXCSHIM_TTY_SLAVE_FD 5
 
 #endif

@@ -442,6 +442,9 @@ supervise_args (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p)
 		.shared_root = p->shared_root,
 		.rm = s->rm,
 		.interactive = s->interactive,
+		.tty = s->tty,
+		.tty_master = -1,
+		.tty_slave = -1,
 		.start_timeout_ms = s->start_timeout_ms,
 		.unified_mount = d->unified_mount,
 		.memory_v2 = d->memory_v2,
@@ -492,6 +495,8 @@ run_mode (lxcshim_driver_t *d, lxcshim_spec_t *s, enum run_mode mode, const stru
 	if (mode != RUN_FOREGROUND) {
 		/* From here on the supervisor owns the container dir. */
 		a.autostart = mode == RUN_DETACHED;
+		a.tty_master = tty.master;
+		a.tty_slave = tty.slave;
 		ret = detached_spawn (d->supervisor_path, &a, err);
 		started = ret == 0;
 		goto out;

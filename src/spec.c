@@ -576,10 +576,6 @@ spec_finalize (lxcshim_spec_t *s, lxcshim_error_t *err)
 		return lxcshim_fail (err, BAD_INPUT,
 		                     "invalid memory-swap %" PRId64 ": it is memory plus swap, so at least --memory (%" PRId64 ")",
 		                     s->memory_swap, s->memory);
-	if (s->detach && s->tty)
-		return lxcshim_fail (err, ENOTSUP, "--tty with --detach is not supported: there is no attach to reach the terminal later");
-	if (s->detach && s->interactive)
-		return lxcshim_fail (err, ENOTSUP, "--interactive with --detach is not supported: nothing could write to its stdin");
 	if (s->memory != 0 && s->memory < 4 * 1024 * 1024)
 		return lxcshim_fail (err, BAD_INPUT, "invalid memory %" PRId64 ": the minimum is 4m", s->memory);
 	return 0;

@@ -21,7 +21,7 @@ main (int argc, char **argv)
 		return 125;
 	}
 	/* Whatever the spawner leaked beyond the notify pipe. */
-	syscall (SYS_close_range, LXCSHIM_NOTIFY_FD + 1U, ~0U, 0U);
+	syscall (SYS_close_range, LXCSHIM_TTY_SLAVE_FD + 1U, ~0U, 0U);
 	/* Nobody's child: the spawner reaps this first process at once. */
 	pid = fork ();
 	if (pid < 0)

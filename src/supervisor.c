@@ -15,6 +15,7 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 
+#include "attach-stream.h"
 #include "cgroup.h"
 #include "container.h"
 #include "error.h"
@@ -47,7 +48,37 @@ struct sup {
 	pid_t ready_pid;      /* the sender of READY (SCM_CREDENTIALS): the init's host pid */
 	bool started;         /* GO was sent */
 	int start_client;     /* the control client whose "start" is being done, or -1 */
+	/* With cfg->hub: the workload's output as the supervisor reads it
+	 * (the pty master, or the stdout/stderr pipes), and the logs it is
+	 * copied to before it goes to the attached clients. */
+	int src[2], log[2];
 };
+
+/* Copies what the workload wrote to SRC[I] into its log and to every
+ * attached client.  The log is a regular file (it never holds us up);
+ * the hub never blocks.  EOF, or EIO on a master with no slave left,
+ * ends that source. */
+static void
+pump_output (struct sup *s, int i)
+{
+	char buf[ATTACH_FRAME_MAX];
+
+	for (int k = 0; k < 16 && s->src[i] >= 0; k++) {
+		ssize_t n = read (s->src[i], buf, sizeof buf);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			closep (&s->src[i]);
+			return;
+		}
+		if (s->log[i] >= 0)
+			write_all (s->log[i], buf, (size_t) n);
+		attach_hub_output (s->cfg->hub, i == 0 ? 'O' : 'R', buf, (size_t) n);
+	}
+}
 
 
 int
@@ -330,23 +361,31 @@ wait_ready (struct sup *s, lxcshim_error_t *err)
 	}
 }
 
-/* GO, with the workload's stdio attached (see protocol.h). */
+/* GO, with the workload's stdio attached and the fds the init is to
+ * keep (see protocol.h). */
 static int
-send_go (int ctl, const int stdio[3])
+send_go (int ctl, const int stdio[3], const int keep[2])
 {
 	union {
-		char buf[CMSG_SPACE (3 * sizeof (int))];
+		char buf[CMSG_SPACE (5 * sizeof (int))];
 		struct cmsghdr align;
 	} control = { 0 };
 	struct iovec iov = { .iov_base = "GO", .iov_len = 2 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-		             .msg_controllen = sizeof control.buf };
-	struct cmsghdr *cm = CMSG_FIRSTHDR (&mh);
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf };
+	struct cmsghdr *cm;
+	int fds[5];
+	size_t n = 3;
 
+	memcpy (fds, stdio, 3 * sizeof (int));
+	for (int i = 0; i < 2; i++)
+		if (keep[i] >= 0)
+			fds[n++] = keep[i];
+	mh.msg_controllen = CMSG_SPACE (n * sizeof (int));
+	cm = CMSG_FIRSTHDR (&mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN (3 * sizeof (int));
-	memcpy (CMSG_DATA (cm), stdio, 3 * sizeof (int));
+	cm->cmsg_len = CMSG_LEN (n * sizeof (int));
+	memcpy (CMSG_DATA (cm), fds, n * sizeof (int));
 	return sendmsg (ctl, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
@@ -487,6 +526,8 @@ on_request (void *data, struct control_server *srv, int idx, const char *req)
 	const char *arg = req[vlen] ? req + vlen + 1 : "";
 	const char *id = s->cfg->id;
 
+	if (attach_hub_request (s->cfg->hub, srv, idx, req))
+		return;
 	if (vlen == 6 && strncmp (req, "status", 6) == 0) {
 		control_reply (srv, idx, "OK %s %d", s->started ? "running" : "created", (int) s->cfg->state->init_pid);
 	} else if (vlen == 4 && strncmp (req, "wait", 4) == 0) {
@@ -561,12 +602,15 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 	bool ctl_open = true;
 
 	while (s->child > 0) {
-		struct pollfd p[8 + CONTROL_POLLFDS] = {
+		enum { HUB = 8 + CONTROL_POLLFDS, SRC = HUB + ATTACH_HUB_POLLFDS };
+		struct pollfd p[SRC + 2] = {
 			{ .fd = ctl_open ? s->ctl : -1, .events = POLLIN },
 			{ .fd = s->child_pidfd, .events = POLLIN },
 			{ .fd = s->oom.event_fd, .events = POLLIN },
 			{ .fd = s->opts ? s->opts->signal_fd : -1, .events = POLLIN },
 		};
+		size_t nhub = 0;
+
 		relay_poll (&s->out, &p[4], &p[5]);
 		relay_poll (&s->in, &p[6], &p[7]);
 		if (s->cfg->control)
@@ -574,6 +618,12 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 		else
 			for (size_t i = 8; i < ARRAY_SIZE (p); i++)
 				p[i].fd = -1;
+		if (s->cfg->hub)
+			nhub = attach_hub_poll (s->cfg->hub, &p[HUB]);
+		for (size_t i = HUB + nhub; i < SRC; i++)
+			p[i].fd = -1;
+		p[SRC] = (struct pollfd) { .fd = s->src[0], .events = POLLIN };
+		p[SRC + 1] = (struct pollfd) { .fd = s->src[1], .events = POLLIN };
 		if (poll (p, ARRAY_SIZE (p), -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -600,6 +650,11 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 			ctl_open = false;
 		if (p[3].revents & POLLIN)
 			forward_signal (s);
+		for (int i = 0; i < 2; i++)
+			if (p[SRC + i].fd >= 0 && p[SRC + i].revents)
+				pump_output (s, i);
+		if (s->cfg->hub)
+			attach_hub_handle (s->cfg->hub, &p[HUB], nhub);
 		if (s->cfg->control)
 			control_server_handle (s->cfg->control, &p[8], on_request, s);
 		if (p[1].revents) {
@@ -610,6 +665,15 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 		}
 	}
 	relay_drain (&s->out);
+	/* Every writer is gone with lxc-start: what is left is read now
+	 * (non-blocking, so a pty master without EIO cannot hold us). */
+	for (int i = 0; i < 2; i++)
+		if (s->src[i] >= 0) {
+			fcntl (s->src[i], F_SETFL, fcntl (s->src[i], F_GETFL) | O_NONBLOCK);
+			pump_output (s, i);
+			while (s->src[i] >= 0 && poll (&(struct pollfd) { .fd = s->src[i], .events = POLLIN }, 1, 0) > 0)
+				pump_output (s, i);
+		}
 	if (!WIFEXITED (s->child_status))
 		clean_after_monitor (s);
 	if (!s->reported) {
@@ -625,6 +689,53 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 	return 0;
 }
 
+/* A detached supervisor serves the workload's output to attach clients
+ * (attach-stream.h): it reads the pty master, or pipes in place of the log
+ * files, and copies everything to the logs itself; stdin (-i) is the
+ * master or a pipe that the clients' input goes to. */
+static int
+setup_hub (struct sup *s, int stdio[3], int wl[3], int devnull, int *hub_in, lxcshim_error_t *err)
+{
+	const struct supervisor_config *cfg = s->cfg;
+	int out[2], errp[2], in[2];
+
+	s->log[0] = s->opts ? s->opts->stdio.out : -1;
+	s->log[1] = s->opts ? s->opts->stdio.err : -1;
+	if (cfg->tty) {
+		/* A copy: the terminal stays its owner's. */
+		s->src[0] = fcntl (cfg->tty->master, F_DUPFD_CLOEXEC, 3);
+		if (s->src[0] < 0)
+			return lxcshim_fail_errno (err, "dup");
+		fcntl (s->src[0], F_SETFL, fcntl (s->src[0], F_GETFL) | O_NONBLOCK);
+		s->out = s->in = (struct relay) { .from = -1, .to = -1 };
+		attach_hub_init (cfg->hub, cfg->interactive ? cfg->tty->master : -1, cfg->tty->master);
+		return 0;
+	}
+	if (pipe2 (out, O_CLOEXEC) < 0)
+		return lxcshim_fail_errno (err, "pipe");
+	if (pipe2 (errp, O_CLOEXEC) < 0) {
+		close (out[0]);
+		close (out[1]);
+		return lxcshim_fail_errno (err, "pipe");
+	}
+	s->src[0] = out[0];
+	s->src[1] = errp[0];
+	stdio[1] = wl[1] = out[1];
+	stdio[2] = wl[2] = errp[1];
+	stdio[0] = devnull;
+	for (int i = 0; i < 2; i++)
+		fcntl (s->src[i], F_SETFL, O_NONBLOCK);
+	if (cfg->interactive) {
+		if (pipe2 (in, O_CLOEXEC) < 0)
+			return lxcshim_fail_errno (err, "pipe");
+		stdio[0] = wl[0] = in[0];
+		*hub_in = in[1];
+		fcntl (in[1], F_SETFL, O_NONBLOCK);
+	}
+	attach_hub_init (cfg->hub, *hub_in, -1);
+	return 0;
+}
+
 int
 supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_options *opts,
                 struct lxcshim_exit *exit, lxcshim_error_t *err)
@@ -632,9 +743,11 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 	struct sup s = {
 		.cfg = cfg, .opts = opts, .child_pidfd = -1, .ctl = -1, .init_pidfd = -1,
 		.oom = OOM_WATCH_INIT, .hook_oom_fd = -1, .start_client = -1,
+		.src = { -1, -1 }, .log = { -1, -1 },
 	};
-	_cleanup_close_ int devnull = -1;
+	_cleanup_close_ int devnull = -1, hub_in = -1;
 	int stdio[3], nulls[3], sv[2];
+	int wl[3] = { -1, -1, -1 }; /* the workload's pipe ends, until GO hands them over */
 	int ret = -1;
 
 	devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
@@ -650,12 +763,17 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		stdio[2] = opts && opts->stdio.err >= 0 ? opts->stdio.err : devnull;
 		s.out = s.in = (struct relay) { .from = -1, .to = -1 };
 	}
-	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return lxcshim_fail_errno (err, "socketpair");
+	if (cfg->hub && setup_hub (&s, stdio, wl, devnull, &hub_in, err) < 0)
+		goto out;
+	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		lxcshim_fail_errno (err, "socketpair");
+		goto out;
+	}
 	if (setsockopt (sv[0], SOL_SOCKET, SO_PASSCRED, &(int) { 1 }, sizeof (int)) < 0) {
 		close (sv[0]);
 		close (sv[1]);
-		return lxcshim_fail_errno (err, "setsockopt SO_PASSCRED");
+		lxcshim_fail_errno (err, "setsockopt SO_PASSCRED");
+		goto out;
 	}
 
 	nulls[0] = nulls[1] = nulls[2] = devnull;
@@ -706,7 +824,11 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 			goto abort;
 		}
 	}
-	if (send_go (s.ctl, stdio) < 0) {
+	/* The init keeps a copy of what the supervisor reads (the pty master,
+	 * the output pipes): if the supervisor dies, the workload's terminal is
+	 * not hung up and its writes do not fail with EPIPE; they block once
+	 * nobody reads.  (The keep-alive never reaches the workload.) */
+	if (send_go (s.ctl, stdio, s.src) < 0) {
 		lxcshim_fail_errno (err, "start the workload");
 		if (s.start_client >= 0)
 			control_reply (cfg->control, s.start_client, "ERR %d %s", (*err)->status, (*err)->msg);
@@ -725,6 +847,8 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 				close (stdio[i]);
 		if (!cfg->tty)
 			closep (&devnull);
+		for (int i = 0; i < 3; i++)
+			wl[i] = -1; /* closed just above */
 	}
 ended:
 	if (wait_exit (&s, err) < 0)
@@ -746,6 +870,16 @@ abort:
 		reap_child (&s);
 	}
 out:
+	for (int i = 0; i < 3; i++)
+		closep (&wl[i]);
+	for (int i = 0; i < 2; i++) {
+		closep (&s.src[i]);
+		/* The logs are the supervisor's own, as close_stdio_after_go says. */
+		if (cfg->close_stdio_after_go)
+			closep (&s.log[i]);
+	}
+	if (cfg->hub)
+		cfg->hub->in_fd = cfg->hub->tty_fd = -1; /* only the clients remain, for their exit frame */
 	oom_watch_stop (&s.oom);
 	closep (&s.hook_oom_fd);
 	closep (&s.init_pidfd);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "attach-stream.h"
 #include "control.h"
 #include "lxcshim.h"
 #include "state.h"
@@ -39,6 +40,12 @@ struct supervisor_config {
 	/* The workload's stdio fds are the supervisor's own (its logs):
 	 * closed once handed over with GO, so that it keeps none. */
 	bool close_stdio_after_go;
+	/* The exec'd supervisor's attach hub (attach-stream.h), or NULL: the
+	 * workload's output is read here, copied to opts->stdio.out/err (the
+	 * logs) and to every attached client; the control socket's attach and
+	 * resize verbs reach it.  Its clients are left for the caller to
+	 * finish (attach_hub_finish) once the exit is recorded. */
+	struct attach_hub *hub;
 };
 
 int supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_options *opts,

@@ -5,7 +5,7 @@
 # completion (commands, flags, container ids of the right --root).
 . "${TESTS_LIB:?}"
 
-COMMANDS="run create start exec state list kill stop pause resume ps stats delete logs events version"
+COMMANDS="run create start exec state list kill stop pause resume ps stats delete logs events attach version"
 
 # ---- --help, COMMAND --help, --version -------------------------------------------
 xrun 0 "--help exits 0" "$LXCSHIM" --help

@@ -253,17 +253,7 @@ is "$?:$out" "0:$n" "run -d of a workload that exits at once: exit 0 and the id"
 poll status_is "$n" stopped || true
 is "$(state_get "$n" exit_code)" 3 "its exit_code 3 is recorded"
 
-# ---- what -d refuses -------------------------------------------------------------------------
-for flag in -t -i; do
-	n=$(new_name)
-	out=$(tlx run -d $flag --name "$n" -- true 2> "$TMPD/r.err")
-	rc=$?
-	is "$rc" 125 "run -d $flag is refused with 125"
-	is "$out" "" "run -d $flag prints nothing on stdout"
-	like "$(cat "$TMPD/r.err")" 'not supported' "run -d $flag says it is not supported"
-	is "$(line_count "$TMPD/r.err")" 1 "run -d $flag prints one line on stderr"
-	assert_no_leftovers "$n" "" "run -d $flag leaves nothing behind"
-done
+# (run -d -t and -d -i are allowed since attach exists: tests/integration/attach.sh.)
 
 # A container that cannot start: the caller reports it and cleans up.
 n=$(new_name)

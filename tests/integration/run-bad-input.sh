@@ -126,9 +126,7 @@ bad "-e '=value' (empty name)" '=value' --name "$(new_name)" -e =value -- true
 # Not implemented yet: refused clearly, never ignored.
 bad "--device is not supported yet" 'not supported yet' --rm --name "$(new_name)" --device /dev/null -- true
 bad "--ipc is not supported yet" 'not supported yet' --rm --name "$(new_name)" --ipc host -- true
-# Combinations that make no sense without an attach command.
-bad "-d -t is refused" 'not supported' --rm --name "$(new_name)" -d -t -- true
-bad "-d -i is refused" 'not supported' --rm --name "$(new_name)" -d -i -- true
+# (-d -t and -d -i are allowed: attach reaches them, see attach.sh.)
 
 # ---- no command --------------------------------------------------------------
 bad "no command" 'command' --name "$(new_name)"

@@ -80,8 +80,8 @@ is "$(state_get "$n" status)" created "still created after the refused kill and 
 
 lx start -a "$n" > "$TMPD/out" 2> "$TMPD/err"
 is "$?" 3 "start -a exits with the workload's status"
-is "$(cat "$TMPD/out")" "" "start -a prints nothing on stdout (output goes to the logs)"
-is "$(cat "$TMPD/err")" "" "start -a prints nothing on stderr"
+is "$(cat "$TMPD/out")" out "start -a attaches: the workload's stdout (and it goes to the logs too)"
+is "$(cat "$TMPD/err")" err "start -a attaches: the workload's stderr"
 is "$(state_get "$n" status)" stopped "state.json says stopped after start -a returned"
 is "$(state_get "$n" exit_code)" 3 "the exit code is recorded"
 ok "the workload ran: /ran in the overlay" test -e "$(cdir "$n")/overlay/upper/ran"
@@ -117,16 +117,18 @@ like "$(ctl "$(cdir "$n")" start)" "^ERR 16 container $n is already running" \
 	"the supervisor refuses a start request of a running container itself"
 like "$(ctl "$(cdir "$n")" status)" "^OK running [0-9]+\$" "the status request says running"
 
-# Fds: the workload's logs went with GO; what is left is needed.
+# Fds: what is left is needed (the logs and the output pipes: the
+# supervisor copies the output to the logs and to attach clients).
 spid=$(sup_pid "$n")
 fds=$(ls -l "/proc/$spid/fd" | awk 'NR > 1 { print $NF }')
 diag "supervisor fds: $(echo $fds)"
 diag "supervisor RSS of a running container: $(ps -o rss= -p "$spid") KiB"
-bad=$(printf '%s\n' "$fds" | grep -Ev '^(/dev/null|socket:\[[0-9]+\]|anon_inode:\[(pidfd|eventfd)\]|/sys/fs/cgroup/.*/memory\.(oom_control|events))$' || true)
-is "$bad" "" "the supervisor holds only /dev/null, sockets, pidfds and the OOM watch"
+bad=$(printf '%s\n' "$fds" | grep -Ev '^(/dev/null|socket:\[[0-9]+\]|anon_inode:\[(pidfd|eventfd)\]|/sys/fs/cgroup/.*/memory\.(oom_control|events)|pipe:\[[0-9]+\]|.*/(stdout|stderr)\.log)$' || true)
+is "$bad" "" "the supervisor holds only /dev/null, sockets, pidfds, the OOM watch, its logs and output pipes"
 is "$(printf '%s\n' "$fds" | grep -c '^socket:')" 2 "two sockets: control.sock and the init's"
 is "$(printf '%s\n' "$fds" | grep -c pidfd)" 2 "two pidfds: lxc-start and the init"
-ok "at most 9 fds" test "$(printf '%s\n' "$fds" | wc -l)" -le 9
+is "$(printf '%s\n' "$fds" | grep -c '^pipe:')" 2 "two pipes: the workload's stdout and stderr"
+ok "at most 13 fds" test "$(printf '%s\n' "$fds" | wc -l)" -le 13
 not_ok "the supervisor does not load liblxc (the init's pid comes with READY)" grep -q 'liblxc\.so' "/proc/$spid/maps"
 
 # A waiter first, then the signal: the waiter hears of the end.
@@ -243,7 +245,8 @@ like "$(cat "$TMPD/err")" nosuchuser "and names the user"
 assert_no_leftovers "$n"
 n=$(new_name)
 lx create --name "$n" -t -- /bin/true > /dev/null 2> "$TMPD/err"
-is "$?" 125 "create -t is refused with 125 (nothing could reach the terminal yet)"
+is "$?" 0 "create -t is allowed (attach and start -a reach its terminal: attach.sh)"
+lx delete -f "$n" > /dev/null 2>&1
 assert_no_leftovers "$n"
 lx start nosuch 2> "$TMPD/err"
 is "$?" 125 "start of an unknown container exits 125"
