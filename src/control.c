@@ -232,6 +232,20 @@ recv_packet (int fd, char *buf, size_t size)
 }
 
 int
+control_fail_reply (const char *reply, lxcshim_error_t *err)
+{
+	char *end;
+	long code;
+
+	if (strncmp (reply, "ERR ", 4) != 0)
+		return 0;
+	code = strtol (reply + 4, &end, 10);
+	if (code <= 0 || code > 4095 || *end != ' ')
+		code = EIO;
+	return lxcshim_fail (err, (int) code, "%s", *end == ' ' ? end + 1 : reply + 4);
+}
+
+int
 control_call (int fd, const char *id, const char *req, char *data, size_t size, lxcshim_error_t *err)
 {
 	char reply[LXCSHIM_MSG_MAX + 1];
@@ -251,13 +265,8 @@ control_call (int fd, const char *id, const char *req, char *data, size_t size, 
 			snprintf (data, size, "%s", reply[2] ? reply + 3 : "");
 		return 0;
 	}
-	if (strncmp (reply, "ERR ", 4) == 0) {
-		char *end;
-		long code = strtol (reply + 4, &end, 10);
-		if (code <= 0 || code > 4095 || *end != ' ')
-			code = EIO;
-		return lxcshim_fail (err, (int) code, "%s", *end == ' ' ? end + 1 : reply + 4);
-	}
+	if (control_fail_reply (reply, err) < 0)
+		return -1;
 	return lxcshim_fail (err, EPROTO, "the supervisor of %s answered nonsense", id);
 }
 

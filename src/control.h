@@ -59,6 +59,9 @@ void control_broadcast_exit (struct control_server *srv, int exit_code, bool oom
 /* Connects to DIR/control.sock.  ESRCH "the supervisor of ID is gone
  * (...)" when nobody listens there. */
 int control_connect (const char *dir, const char *id, lxcshim_error_t *err);
+/* "ERR <errno> <message>" (a supervisor's refusal) into *err: -1; any
+ * other reply: 0. */
+int control_fail_reply (const char *reply, lxcshim_error_t *err);
 /* Sends REQ and reads the answer: 0 with DATA (after "OK ", may be
  * empty) for OK; -1 with *err = (errno, message) for ERR, or for a hang
  * up without an answer. */

@@ -14,6 +14,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "control.h"
 #include "detached.h"
 #include "error.h"
 #include "events.h"
@@ -313,13 +314,8 @@ detached_spawn (const char *supervisor, const struct supervise_args *a, lxcshim_
 	reply[n > 0 ? n : 0] = '\0';
 	if (streq (reply, "OK"))
 		return 0;
-	if (strncmp (reply, "ERR ", 4) == 0) {
-		char *end;
-		long code = strtol (reply + 4, &end, 10);
-		if (code <= 0 || code > 4095 || *end != ' ')
-			code = EIO;
-		return lxcshim_fail (err, (int) code, "%s", *end == ' ' ? end + 1 : reply + 4);
-	}
+	if (control_fail_reply (reply, err) < 0)
+		return -1;
 	return lxcshim_fail (err, EIO, "the supervisor died before the container started");
 }
 

@@ -39,7 +39,8 @@
 #                       this environment (a tmux pane)
 #   tmux_setup PREFIX   a private tmux server (TSOCK, TS) killed at exit,
 #                       and LXW, an lx_wrapper for its shell
-#   tmux helpers (after tmux_setup): tmx ARGS (tmux -S $TSOCK),
+#   tmux helpers (after tmux_setup): tmx ARGS (tmux -S $TSOCK), tmux_shell
+#                       (the session's sh, checked usable: one TAP line),
 #                       screen / screen_has ERE (the pane's text),
 #                       tsend KEY CMDLINE / twait KEY (type a line, wait for
 #                       its status or "hung"), tsize ROWS COLS,
@@ -547,6 +548,21 @@ tmux_setup() {
 	LXW=$TMPD/lxw
 	lx_wrapper "$LXW"
 	trap '_tx_rc=$?; tmx kill-server >/dev/null 2>&1; (exit $_tx_rc); _t_on_exit' EXIT
+}
+
+# tmux_shell: the session's shell, 100x30, started and checked usable (a
+# TAP line either way; the script ends if it is not).  A shell that is not
+# bash: dash/sh has no line editor fiddling with the terminal modes, so
+# `stty -g` at the prompt is the terminal's own state.
+tmux_shell() {
+	tmx new-session -d -s "$TS" -x 100 -y 30 "env PS1='$ ' sh"
+	tmx set-option -t "$TS" history-limit 5000 >/dev/null 2>&1
+	tsend ready true
+	if [ "$(twait ready)" != 0 ]; then
+		fail "the tmux shell is usable" "screen: $(screen)"
+		exit 0
+	fi
+	pass "the tmux shell is usable"
 }
 
 # screen: what the pane shows now; screen_has ERE.

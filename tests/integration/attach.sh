@@ -33,13 +33,7 @@ more_sockets() {
 	[ "$(sockets "$1")" -gt "$2" ]
 }
 
-tmx new-session -d -s "$TS" -x 100 -y 30 "env PS1='$ ' sh"
-tsend ready true
-if [ "$(twait ready)" != 0 ]; then
-	fail "the tmux shell is usable" "screen: $(screen)"
-	exit 0
-fi
-pass "the tmux shell is usable"
+tmux_shell
 
 # ---- run -d -t -i, then attach ---------------------------------------------------
 # A shell, and beside it a loop that keeps writing the terminal's size.

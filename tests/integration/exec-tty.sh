@@ -27,13 +27,7 @@ exec_pid() {
 	pgrep -P "$(tmx display-message -p -t "$TS" '#{pane_pid}')" | head -n 1
 }
 
-tmx new-session -d -s "$TS" -x 100 -y 30 "env PS1='$ ' sh"
-tsend ready true
-if [ "$(twait ready)" != 0 ]; then
-	fail "the tmux shell is usable" "screen: $(screen)"
-	exit 0
-fi
-pass "the tmux shell is usable"
+tmux_shell
 
 n=$(new_name)
 if ! start_bg "$n" -v "$VOL:/vol" -- sleep 1000; then

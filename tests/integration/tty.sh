@@ -27,16 +27,7 @@ screen_is_clear() {
 	[ "$(screen | grep -c .)" -le 1 ]
 }
 
-# A shell that is not bash: dash/sh has no line editor fiddling with the
-# terminal modes, so `stty -g` at the prompt is the terminal's own state.
-tmx new-session -d -s "$TS" -x 100 -y 30 "env PS1='$ ' sh"
-tmx set-option -t "$TS" history-limit 5000 >/dev/null 2>&1
-tsend ready true
-if [ "$(twait ready)" != 0 ]; then
-	fail "the tmux shell is usable" "screen: $(screen)"
-	exit 0
-fi
-pass "the tmux shell is usable"
+tmux_shell
 
 # ---- the workload's terminal ------------------------------------------------------
 n=$(new_name)
