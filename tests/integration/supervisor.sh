@@ -118,12 +118,14 @@ like "$(ctl "$(cdir "$n")" start)" "^ERR 16 container $n is already running" \
 like "$(ctl "$(cdir "$n")" status)" "^OK running [0-9]+\$" "the status request says running"
 
 # Fds: what is left is needed (the logs and the output pipes: the
-# supervisor copies the output to the logs and to attach clients).
+# supervisor copies the output to the logs and to attach clients; the OOM
+# watch is an eventfd + memory.oom_control on v1, an inotify fd + memory.events
+# on v2).
 spid=$(sup_pid "$n")
 fds=$(ls -l "/proc/$spid/fd" | awk 'NR > 1 { print $NF }')
 diag "supervisor fds: $(echo $fds)"
 diag "supervisor RSS of a running container: $(ps -o rss= -p "$spid") KiB"
-bad=$(printf '%s\n' "$fds" | grep -Ev '^(/dev/null|socket:\[[0-9]+\]|anon_inode:\[(pidfd|eventfd)\]|/sys/fs/cgroup/.*/memory\.(oom_control|events)|pipe:\[[0-9]+\]|.*/(stdout|stderr)\.log)$' || true)
+bad=$(printf '%s\n' "$fds" | grep -Ev '^(/dev/null|socket:\[[0-9]+\]|anon_inode:\[(pidfd|eventfd)\]|anon_inode:inotify|/sys/fs/cgroup/.*/memory\.(oom_control|events)|pipe:\[[0-9]+\]|.*/(stdout|stderr)\.log)$' || true)
 is "$bad" "" "the supervisor holds only /dev/null, sockets, pidfds, the OOM watch, its logs and output pipes"
 is "$(printf '%s\n' "$fds" | grep -c '^socket:')" 2 "two sockets: control.sock and the init's"
 is "$(printf '%s\n' "$fds" | grep -c pidfd)" 2 "two pidfds: lxc-start and the init"
