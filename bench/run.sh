@@ -228,7 +228,7 @@ if want latency; then
 		# and a cgroup namespace as lxcshim gives.
 		mkdir -p "$tmp/bundle"
 		cp -a "$LXCSHIM_ROOTFS" "$tmp/bundle/rootfs"
-		(cd "$tmp/bundle" && runc spec && jq '.process.terminal = false | .process.args = ["/bin/true"] | .linux.namespaces += [{"type": "cgroup"}]' config.json > c && mv c config.json)
+		(cd "$tmp/bundle" && runc spec && jq '.process.terminal = false | .process.args = ["/bin/true"] | .linux.namespaces = ([.linux.namespaces[] | select(.type != "cgroup")] + [{"type": "cgroup"}])' config.json > c && mv c config.json)
 		cmds+=("runc --root $tmp/runc run -b $tmp/bundle ${tag}r{}")
 		have_runc=1
 	fi
