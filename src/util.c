@@ -495,6 +495,44 @@ find_in_path (const char *name)
 	return NULL;
 }
 
+long
+stat_num_threads (const char *stat_line)
+{
+	const char *p = strrchr (stat_line, ')');
+	char *end;
+	long n;
+
+	if (p == NULL)
+		return -1;
+	/* After ")": state is field 3, num_threads field 20. */
+	for (int field = 2; field < 20; field++) {
+		p = strchr (p + 1, ' ');
+		if (p == NULL)
+			return -1;
+	}
+	errno = 0;
+	n = strtol (p + 1, &end, 10);
+	if (errno || end == p + 1 || (*end != ' ' && *end != '\0' && *end != '\n') || n < 1)
+		return -1;
+	return n;
+}
+
+bool
+process_single_threaded (void)
+{
+	_cleanup_close_ int fd = open ("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	char line[1024];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read_all (fd, line, sizeof line - 1);
+	if (n <= 0)
+		return false;
+	line[n] = '\0';
+	return stat_num_threads (line) == 1;
+}
+
 void
 reset_signals (void)
 {

@@ -133,6 +133,16 @@ void reset_signals (void);
  * escaped C-style. */
 char *escape_for_message (const char *s);
 
+/* The thread count of a /proc/PID/stat line (its 20th field, counted
+ * after the ')' that ends the command name, which may hold spaces and
+ * parentheses); -1 if the line is not one. */
+long stat_num_threads (const char *stat_line);
+
+/* Whether the calling process has exactly one thread: only then may the
+ * library fork and go on without exec (no other thread can hold a lock
+ * the child would need).  False when it cannot tell. */
+bool process_single_threaded (void);
+
 /* Now as an RFC 3339 string in UTC with nanoseconds. */
 char *rfc3339_now (void);
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -169,6 +170,48 @@ test_env_dedupe_keys (void **state UNUSED)
 	strv_free (env);
 }
 
+/* The command name may hold ") " and spaces: fields count from the last ')'. */
+static void
+test_stat_num_threads (void **state)
+{
+	(void) state;
+	assert_int_equal (stat_num_threads ("42 (sh) S 1 42 42 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 12 0 0\n"), 1);
+	assert_int_equal (stat_num_threads ("42 (a) b (c) ) R 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 17 0 12"), 17);
+	assert_int_equal (stat_num_threads ("42 (sh) S 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0"), -1);
+	assert_int_equal (stat_num_threads ("42 sh S 1"), -1);
+	assert_int_equal (stat_num_threads ("42 (sh) S 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 x 0"), -1);
+	assert_int_equal (stat_num_threads ("42 (sh) S 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 0 0"), -1);
+}
+
+static void *
+park (void *arg)
+{
+	int *fds = arg;
+	char c;
+
+	(void) !read (fds[0], &c, 1);
+	return NULL;
+}
+
+static void
+test_process_single_threaded (void **state)
+{
+	pthread_t t;
+	int fds[2];
+
+	(void) state;
+	assert_true (process_single_threaded ());
+	assert_int_equal (pipe (fds), 0);
+	assert_int_equal (pthread_create (&t, NULL, park, fds), 0);
+	assert_false (process_single_threaded ());
+	assert_int_equal (write (fds[1], "x", 1), 1);
+	/* Not checked after the join: the kernel counts a thread out after
+	 * the join's futex wake-up. */
+	assert_int_equal (pthread_join (t, NULL), 0);
+	close (fds[0]);
+	close (fds[1]);
+}
+
 int
 main (void)
 {
@@ -177,6 +220,8 @@ main (void)
 		cmocka_unit_test (test_read_file_cancel),
 		cmocka_unit_test (test_strvb),
 		cmocka_unit_test (test_env_dedupe_keys),
+		cmocka_unit_test (test_stat_num_threads),
+		cmocka_unit_test (test_process_single_threaded),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
