@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -570,8 +569,18 @@ static bool no_opt (const struct flag *f, const char *arg, void *data);
 static int
 cmd_version (struct globals *g, const struct command *cmd, int argc, char **argv)
 {
+	lxcshim_driver_t *driver = NULL;
+	const char *name;
+
 	check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, no_opt, NULL), 0, 0);
-	printf ("lxcshim %s\nliblxc %s\n", lxcshim_version (), lxc_get_version ());
+	/* The driver's name says which liblxc it loads ("lxc-5.0.2"); a
+	 * broken site config does not hide the version. */
+	if (lxcshim_driver_new (&g->opts, &driver, NULL) == 0 && (name = lxcshim_driver_name (driver)) &&
+	    strncmp (name, "lxc-", 4) == 0)
+		printf ("lxcshim %s\nliblxc %s\n", lxcshim_version (), name + 4);
+	else
+		printf ("lxcshim %s\nliblxc unknown\n", lxcshim_version ());
+	lxcshim_driver_free (driver);
 	return 0;
 }
 

@@ -61,6 +61,20 @@ conffile_parse (const char *text, const char *path, struct conffile *out, lxcshi
 			strv_append (&out->lxc_includes, value);
 			continue;
 		}
+		if (streq (key, "lxc-start")) {
+			/* exec: always exec the lxc-start binary (a host whose
+			 * AppArmor or SELinux policy confines that binary); auto:
+			 * a single-threaded supervisor starts the container through
+			 * liblxc in its forked monitor, one exec and one liblxc load
+			 * fewer. */
+			if (!streq (value, "auto") && !streq (value, "exec")) {
+				conffile_release (out);
+				return lxcshim_fail (err, EINVAL, "%s:%d: lxc-start must be auto or exec, not \"%s\"", path,
+				                     lineno, value);
+			}
+			out->exec_lxc_start = streq (value, "exec");
+			continue;
+		}
 		if (streq (key, "root"))
 			slot = &out->root;
 		else if (streq (key, "lxcpath"))
@@ -74,7 +88,7 @@ conffile_parse (const char *text, const char *path, struct conffile *out, lxcshi
 		if (slot == NULL) {
 			conffile_release (out);
 			return lxcshim_fail (err, EINVAL,
-			                     "%s:%d: unknown key \"%s\": expected root, lxcpath, rootfs, template, net or lxc-include",
+			                     "%s:%d: unknown key \"%s\": expected root, lxcpath, rootfs, template, net, lxc-include or lxc-start",
 			                     path, lineno, key);
 		}
 		free (*slot);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* /etc/lxcshim/lxcshim.conf: site defaults in lxc.conf's own "key = value"
  * form.  Keys: root, lxcpath, rootfs, template, net, lxc-include
- * (repeatable).  Blank lines and lines starting with '#' are ignored. */
+ * (repeatable), lxc-start (auto or exec).  Blank lines and lines starting with '#' are ignored. */
 #ifndef LXCSHIM_CONFFILE_H
 #define LXCSHIM_CONFFILE_H
 
@@ -14,6 +14,7 @@
 struct conffile {
 	char *root, *lxcpath, *rootfs, *template_path, *net;
 	char **lxc_includes;
+	bool exec_lxc_start; /* lxc-start = exec (default auto) */
 };
 
 int conffile_parse (const char *text, const char *path, struct conffile *out, lxcshim_error_t *err);

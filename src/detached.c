@@ -62,6 +62,7 @@ run_supervise (const struct supervise_args *a, struct terminal *tty, const struc
 		.argv = a->argv,
 		.envp = envp,
 		.shared_root = a->shared_root,
+		.exec_lxc_start = a->exec_lxc_start,
 		.start_timeout_ms = a->start_timeout_ms,
 		.unified_mount = a->unified_mount,
 		.memory_v2 = a->memory_v2,
@@ -143,6 +144,7 @@ args_to_json (const struct supervise_args *a)
 	json_object_object_add (o, "argv", strv_json (a->argv));
 	json_object_object_add (o, "command", strv_json (a->command));
 	json_object_object_add (o, "shared_root", json_object_new_boolean (a->shared_root));
+	json_object_object_add (o, "exec_lxc_start", json_object_new_boolean (a->exec_lxc_start));
 	json_object_object_add (o, "rm", json_object_new_boolean (a->rm));
 	json_object_object_add (o, "interactive", json_object_new_boolean (a->interactive));
 	json_object_object_add (o, "tty", json_object_new_boolean (a->tty));
@@ -225,6 +227,7 @@ args_read (const char *dir, struct supervise_args *a, lxcshim_error_t *err)
 	a->argv = get_strv (o, "argv");
 	a->command = get_strv (o, "command");
 	a->shared_root = get_bool (o, "shared_root");
+	a->exec_lxc_start = get_bool (o, "exec_lxc_start");
 	a->rm = get_bool (o, "rm");
 	a->interactive = get_bool (o, "interactive");
 	a->tty = get_bool (o, "tty");

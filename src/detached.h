@@ -18,6 +18,7 @@ struct supervise_args {
 	char **argv;    /* lxc-start's, from params_argv() */
 	char **command; /* the workload's, for state.json */
 	bool shared_root, rm, interactive, tty;
+	bool exec_lxc_start; /* lxcshim.conf's lxc-start = exec */
 	bool autostart; /* detached run: GO at once; else (create) wait for "start" */
 	unsigned start_timeout_ms;
 	/* Host facts, found by whoever supervises. */

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <lxc/lxccontainer.h>
+#include <pthread.h>
 #include <strings.h>
 
 #include "abi.h"
@@ -10,6 +10,7 @@
 #include "conffile.h"
 #include "driver.h"
 #include "error.h"
+#include "liblxc.h"
 #include "util.h"
 
 static const struct {
@@ -71,6 +72,7 @@ lxcshim_driver_new (const struct lxcshim_driver_options *caller, lxcshim_driver_
 		return -1;
 	level = opts->log_level ? opts->log_level : "error";
 	d = xzalloc (sizeof *d);
+	pthread_mutex_init (&d->name_lock, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE (log_levels); i++)
 		if (strcasecmp (level, log_levels[i].ours) == 0)
 			d->lxc_log_level = xstrdup (log_levels[i].lxc);
@@ -92,7 +94,7 @@ lxcshim_driver_new (const struct lxcshim_driver_options *caller, lxcshim_driver_
 	if (opts->lxcpath || conf.lxcpath)
 		d->lxcpath = pick (opts->lxcpath, conf.lxcpath, NULL);
 	else {
-		const char *p = lxc_get_global_config_item ("lxc.lxcpath");
+		const char *p = liblxc_global_config_item ("lxc.lxcpath");
 		d->lxcpath = xstrdup (p && *p == '/' ? p : "/var/lib/lxc");
 	}
 	d->template_path = pick (opts->template_path, conf.template_path, PKGDATADIR "/lxc.conf.tmpl");
@@ -101,9 +103,8 @@ lxcshim_driver_new (const struct lxcshim_driver_options *caller, lxcshim_driver_
 	d->rootfs = pick (opts->rootfs, conf.rootfs, PKGLIBDIR "/rootfs");
 	d->default_net = steal_pointer (&conf.net);
 	d->lxc_includes = steal_pointer (&conf.lxc_includes);
+	d->exec_lxc_start = conf.exec_lxc_start;
 	conffile_release (&conf);
-	d->lxc_version = xstrdup (lxc_get_version ());
-	d->name = xasprintf ("lxc-%s", d->lxc_version);
 	d->unified_mount = cgroup_unified_mount ();
 	d->memory_v2 = cgroup_memory_is_v2 ();
 	/* Config values must stay on one line; the root reaches the config
@@ -128,8 +129,8 @@ lxcshim_driver_free (lxcshim_driver_t *d)
 	free (d->supervisor_path);
 	free (d->rootfs);
 	free (d->lxc_log_level);
-	free (d->lxc_version);
 	free (d->name);
+	pthread_mutex_destroy (&d->name_lock);
 	free (d->default_net);
 	strv_free (d->lxc_includes);
 	free (d);
@@ -144,7 +145,14 @@ lxcshim_version (void)
 const char *
 lxcshim_driver_name (lxcshim_driver_t *d)
 {
-	return d->name;
+	const char *name;
+
+	pthread_mutex_lock (&d->name_lock);
+	if (d->name == NULL)
+		d->name = xasprintf ("lxc-%s", liblxc_version ());
+	name = d->name;
+	pthread_mutex_unlock (&d->name_lock);
+	return name;
 }
 
 const char *

@@ -4,6 +4,7 @@
 #ifndef LXCSHIM_DRIVER_H
 #define LXCSHIM_DRIVER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "lxcshim.h"
@@ -16,8 +17,9 @@ struct lxcshim_driver {
 	char *supervisor_path; /* lxcshim-supervisor, for detached containers */
 	char *rootfs;
 	char *lxc_log_level; /* ERROR, WARN, INFO, DEBUG */
-	char *lxc_version;
-	char *name;          /* "lxc-<version>" */
+	pthread_mutex_t name_lock;
+	char *name;          /* "lxc-<liblxc version>", made when first asked (it loads liblxc) */
+	bool exec_lxc_start; /* lxcshim.conf: lxc-start = exec */
 	char *default_net;   /* from the config file, or NULL */
 	char **lxc_includes; /* site lxc.include files, from the config file */
 	const char *unified_mount;

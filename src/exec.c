@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <json.h>
 #include <limits.h>
-#include <lxc/lxccontainer.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -21,6 +20,7 @@
 #include "command.h"
 #include "container.h"
 #include "exec-pty.h"
+#include "liblxc.h"
 #include "spec.h"
 #include "terminal.h"
 #include "error.h"
@@ -414,7 +414,7 @@ exec_in (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_options 
 	ret = 0;
 out:
 	if (lc)
-		lxc_container_put (lc);
+		liblxc_container_put (lc);
 	terminal_close (&tty);
 	for (int i = 0; i < 3; i++)
 		closep (&stdio_copy[i]);

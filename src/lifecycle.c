@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <lxc/lxccontainer.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -23,6 +22,7 @@
 #include "driver.h"
 #include "error.h"
 #include "events.h"
+#include "liblxc.h"
 #include "parse.h"
 #include "protocol.h"
 #include "supervisor.h"
@@ -268,7 +268,7 @@ set_frozen (struct container *c, bool frozen, lxcshim_error_t *err)
 	if (container_lxc (c, true, &lc, err) < 0)
 		return -1;
 	ok = frozen ? lc->freeze (lc) : lc->unfreeze (lc);
-	lxc_container_put (lc);
+	liblxc_container_put (lc);
 	/* After writing THAWED liblxc reads the state back through the
 	 * monitor, which is gone already if a SIGKILL was pending. */
 	if (!ok && !frozen &&
@@ -508,17 +508,17 @@ int
 container_lxc (const struct container *c, bool load_config, struct lxc_container **out, lxcshim_error_t *err)
 {
 	const char *lxcpath = c->state.lxcpath ? c->state.lxcpath : c->driver->lxcpath;
-	struct lxc_container *lc = lxc_container_new (c->id, lxcpath);
+	struct lxc_container *lc = liblxc_container_new (c->id, lxcpath, err);
 
 	if (lc == NULL)
-		return lxcshim_fail (err, EIO, "liblxc cannot open container %s under %s", c->id, lxcpath);
+		return -1;
 	if (load_config) {
 		if (c->state.config_path == NULL) {
-			lxc_container_put (lc);
+			liblxc_container_put (lc);
 			return lxcshim_fail (err, EINVAL, "state.json of %s names no config_path", c->id);
 		}
 		if (!lc->load_config (lc, c->state.config_path)) {
-			lxc_container_put (lc);
+			liblxc_container_put (lc);
 			return lxcshim_fail (err, EIO, "liblxc cannot load %s", c->state.config_path);
 		}
 	}
@@ -698,7 +698,7 @@ remove_leaked_cgroups (struct container *c, lxcshim_error_t *err)
 	if (container_lxc (c, false, &lc, NULL) == 0) {
 		if (lc->is_running (lc))
 			lc->wait (lc, "STOPPED", MONITOR_TIMEOUT_S);
-		lxc_container_put (lc);
+		liblxc_container_put (lc);
 	}
 	return cgroup_remove_leftovers (c->state.cgroups, c->state.n_cgroups, c->id, err);
 }
@@ -719,7 +719,7 @@ lxc_running_init (const struct container *c)
 	if (container_lxc (c, false, &lc, NULL) < 0)
 		return -1;
 	pid = lc->is_running (lc) ? lc->init_pid (lc) : -1;
-	lxc_container_put (lc);
+	liblxc_container_put (lc);
 	if (pid <= 1)
 		return -1;
 	fd = pidfd_open (pid);

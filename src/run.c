@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <lxc/lxccontainer.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <poll.h>
@@ -15,12 +14,15 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <lxc/version.h>
+
 #include "abi.h"
 #include "cgroup.h"
 #include "container.h"
 #include "detached.h"
 #include "driver.h"
 #include "error.h"
+#include "liblxc.h"
 #include "mountpoint.h"
 #include "params.h"
 #include "protocol.h"
@@ -119,13 +121,13 @@ check_host (lxcshim_driver_t *d, lxcshim_spec_t *s, char **lxc_start, lxcshim_er
 static int
 check_name_free (lxcshim_driver_t *d, const char *id, lxcshim_error_t *err)
 {
-	struct lxc_container *c = lxc_container_new (id, d->lxcpath);
+	struct lxc_container *c = liblxc_container_new (id, d->lxcpath, NULL);
 	bool taken;
 
 	if (c == NULL)
 		return 0;
 	taken = c->is_defined (c) || c->is_running (c);
-	lxc_container_put (c);
+	liblxc_container_put (c);
 	if (taken)
 		return lxcshim_fail (err, EEXIST, "container name %s is already in use by LXC under %s", id, d->lxcpath);
 	return 0;
@@ -373,7 +375,9 @@ prepare (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p, const char 
 	p->shared_root = root_is_shared ();
 	params = (struct params) {
 		.lxc_start = lxc_start,
-		.lxc_version = d->lxc_version,
+		/* Decides -F only, which every liblxc.so.1 since 1.1 needs: the
+		 * version built against says it without loading liblxc. */
+		.lxc_version = LXC_VERSION,
 		.config_path = p->config_path,
 		.lxcpath = d->lxcpath,
 		.shared_root = p->shared_root,
@@ -440,6 +444,7 @@ supervise_args (lxcshim_driver_t *d, lxcshim_spec_t *s, struct prepared *p)
 		.argv = p->argv,
 		.command = s->command,
 		.shared_root = p->shared_root,
+		.exec_lxc_start = d->exec_lxc_start,
 		.rm = s->rm,
 		.interactive = s->interactive,
 		.tty = s->tty,

@@ -19,6 +19,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "error.h"
+#include "lxc-start.h"
 #include "oom.h"
 #include "parse.h"
 #include "protocol.h"
@@ -32,7 +33,7 @@
 struct sup {
 	const struct supervisor_config *cfg;
 	const struct lxcshim_run_options *opts;
-	pid_t child;          /* lxc-start */
+	pid_t child;          /* lxc-start, or our own monitor (lxc-start.h) */
 	int child_pidfd;
 	int ctl;              /* our end of the init's control socket */
 	int init_pidfd;
@@ -103,10 +104,12 @@ pidfd_send_signal (int pidfd, int sig)
 	return (int) syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-/* Runs in the forked child: async-signal-safe calls only, everything else
- * was prepared before fork(). */
+/* Runs in the forked child: async-signal-safe calls only up to the exec,
+ * everything else was prepared before fork().  With CALL (the parent is
+ * single-threaded, so the child may do anything) it becomes the monitor
+ * itself through liblxc instead of exec'ing lxc-start. */
 static _Noreturn void
-child_exec (const struct supervisor_config *cfg, const int stdio[3], int ctl)
+child_exec (const struct supervisor_config *cfg, const int stdio[3], int ctl, const struct lxc_start_call *call)
 {
 	static const char fail[] = "FAIL 125 cannot execute lxc-start";
 	int high[4];
@@ -128,6 +131,8 @@ child_exec (const struct supervisor_config *cfg, const int stdio[3], int ctl)
 		if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 			_exit (125);
 	}
+	if (call)
+		lxc_start_call_run (call, cfg->envp);
 	execve (cfg->argv[0], cfg->argv, cfg->envp);
 	send (LXCSHIM_INIT_FD, fail, sizeof fail - 1, MSG_NOSIGNAL);
 	_exit (125);
@@ -746,10 +751,16 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		.src = { -1, -1 }, .log = { -1, -1 },
 	};
 	_cleanup_close_ int devnull = -1, hub_in = -1;
+	struct lxc_start_call call;
+	/* A fork that goes on without exec is safe only with no other thread
+	 * (an embedder's), which could hold a lock the child then needs. */
+	bool in_process = !cfg->exec_lxc_start && process_single_threaded ();
 	int stdio[3], nulls[3], sv[2];
 	int wl[3] = { -1, -1, -1 }; /* the workload's pipe ends, until GO hands them over */
 	int ret = -1;
 
+	if (in_process && lxc_start_call_parse (cfg->argv, &call, err) < 0)
+		return -1;
 	devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return lxcshim_fail_errno (err, "open /dev/null");
@@ -784,7 +795,7 @@ supervisor_run (const struct supervisor_config *cfg, const struct lxcshim_run_op
 		return lxcshim_fail_errno (err, "fork");
 	}
 	if (s.child == 0)
-		child_exec (cfg, nulls, sv[1]);
+		child_exec (cfg, nulls, sv[1], in_process ? &call : NULL);
 	close (sv[1]);
 	s.ctl = sv[0];
 	s.child_pidfd = pidfd_open (s.child);

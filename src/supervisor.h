@@ -20,6 +20,10 @@ struct supervisor_config {
 	const char *log_path;       /* lxc.log, mined for the reason of a failed start */
 	char *const *argv;          /* from params_argv() */
 	char *const *envp;          /* lxc-start's environment */
+	/* Always exec lxc-start (lxcshim.conf's "lxc-start = exec"); else
+	 * liblxc's start runs in the forked monitor when this process is
+	 * single-threaded (lxc-start.h). */
+	bool exec_lxc_start;
 	bool shared_root;
 	unsigned start_timeout_ms;
 	const char *unified_mount;

@@ -33,8 +33,9 @@
 #   bg_start NAME RUN-ARGS...  `run --name NAME` in the background, see
 #                       below; bg_wait_running, bg_release, bg_wait (BG_RC)
 #   lxc_cgroups NAME    the lxc.payload/lxc.monitor cgroup dirs of NAME
-#   kill_lxc_start NAME SIGKILLs NAME's lxc-start monitor (fails if the
-#                       init's parent is not lxc-start)
+#   kill_lxc_start NAME SIGKILLs NAME's monitor: lxc-start, or the forked
+#                       lxcshim-monitor that runs liblxc's start (fails if
+#                       the init's parent is neither)
 #   lx_wrapper FILE     writes FILE, an executable lx for shells without
 #                       this environment (a tmux pane)
 #   tmux_setup PREFIX   a private tmux server (TSOCK, TS) killed at exit,
@@ -629,11 +630,11 @@ lxc_cgroups() {
 }
 
 # kill_lxc_start NAME: SIGKILLs the monitor (the init's parent), and only
-# if it really is lxc-start.
+# if it really is one: lxc-start, or lxcshim's own (src/lxc-start.c).
 kill_lxc_start() {
 	_lc_init=$(state_get "$1" init_process_pid)
 	_lc_mon=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$_lc_init/stat" 2> /dev/null)
-	if [ -n "$_lc_mon" ] && [ "$(cat "/proc/$_lc_mon/comm" 2> /dev/null)" = lxc-start ]; then
+	if [ -n "$_lc_mon" ] && grep -qx 'lxc-start\|lxcshim-monitor' "/proc/$_lc_mon/comm" 2> /dev/null; then
 		kill -KILL "$_lc_mon"
 		return 0
 	fi
