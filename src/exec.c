@@ -641,12 +641,12 @@ exec_spawned (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 		return lxcshim_fail_errno (err, "pipe");
 	rep_rd = p[0];
 	rep_wr = p[1];
-	if (pipe2 (p, O_CLOEXEC) < 0)
-		return lxcshim_fail_errno (err, "pipe");
+	/* A socket, not a pipe: a signal passed on just as the helper ends
+	 * must not SIGPIPE the caller (MSG_NOSIGNAL). */
+	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0)
+		return lxcshim_fail_errno (err, "socketpair");
 	sig_rd = p[0];
 	sig_wr = p[1];
-	/* A helper that stopped reading signals must not block the caller. */
-	fcntl (sig_wr, F_SETFL, O_NONBLOCK);
 
 	child[0] = helper_fd (o->stdio.in, devnull);
 	child[1] = helper_fd (o->stdio.out, devnull);
@@ -701,7 +701,7 @@ exec_spawned (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 				break;
 			}
 			if (pf[1].revents & POLLIN && read (o->signal_fd, &si, sizeof si) == sizeof si)
-				write (sig_wr, &si, sizeof si); /* one record: atomic on a pipe */
+				send (sig_wr, &si, sizeof si, MSG_NOSIGNAL | MSG_DONTWAIT); /* one record a packet */
 			if (!pf[0].revents)
 				continue;
 			if (cap - len < 2)

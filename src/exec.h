@@ -5,7 +5,7 @@
  * attach, so that the library never forks without exec in a threaded
  * program.  The helper gets the caller's stdio as 0-2, the request as
  * JSON in a memfd (fd 3), answers on a pipe (fd 4) and reads the signals
- * to pass on from another pipe (fd 5, struct signalfd_siginfo records). */
+ * to pass on from a socket (fd 5, a struct signalfd_siginfo a packet). */
 #ifndef LXCSHIM_EXEC_H
 #define LXCSHIM_EXEC_H
 
