@@ -445,6 +445,18 @@ static const struct jsontab_field request_table[] = {
 	REQ (has_stderr, JSONTAB_BOOL, false),
 };
 #undef REQ
+/* The options as the table knows them: a new one fails the build here
+ * until it has its place above (and in exec_helper_main). */
+struct exec_options_known {
+	size_t size;
+	char *const *argv, *const *env;
+	const char *user, *workdir;
+	struct lxcshim_stdio stdio;
+	bool tty;
+	int signal_fd;
+};
+_Static_assert (sizeof (struct exec_options_known) == sizeof (struct lxcshim_exec_options),
+                "a new exec option needs its field in request_table");
 
 #define REP(member, type, required) JSONTAB_FIELD (struct exec_reply, member, type, required)
 static const struct jsontab_field reply_table[] = {
