@@ -8,40 +8,38 @@
  *     the worker then execs into it, reads its state and stops it, and
  *     the runner's lxcshim_run() returns the workload's status (143:
  *     the stop's SIGTERM);
- *   - with --detached, every other worker is a "detached" one instead:
- *     it runs its container with the "detach" key, execs into it, stops
- *     it and deletes it, all from its own thread;
+ *   - every other worker is a "detached" one (unless --no-detached): it
+ *     runs its container with the "detach" key, execs into it, stops it
+ *     and deletes it, all from its own thread;
  *
  * while a lister thread keeps calling lxcshim_list() until they are done.
  *
  *   cc -pthread threaded.c $(pkg-config --cflags --libs lxcshim) -o threaded
- *   ./threaded [-n WORKERS] [--detached] [--no-exec] [--root DIR] [--lxcpath DIR]
+ *   ./threaded [-n WORKERS] [--no-detached] [--no-exec] [--root DIR] [--lxcpath DIR]
  *
- * --detached is off by default: today a detached run forks a supervisor
- * that is not exec'd, and in a multi-threaded program that child can
- * deadlock on a lock another thread held at the fork (seen: glibc's
- * tzset_lock, held by a gmtime_r).  Issue 11 replaces that fork with an
- * exec'd supervisor; then --detached becomes safe and the default.
+ * Both are safe in a threaded program because the library never forks
+ * without exec there: a detached container's supervisor is the exec'd
+ * lxcshim-supervisor, and an exec from a process with several threads
+ * runs liblxc's attach (which forks and runs liblxc code in the child) in
+ * the exec'd helper lxcshim-exec instead of in this process.  Each exec
+ * checks that, while its process runs: the process must not be a child of
+ * this program (an in-process attach makes it one: it lives in the
+ * container's pid namespace), and a child of ours must be lxcshim-exec.
+ * A fork that an in-process attach left holding another thread's lock
+ * could hang for ever (seen under ThreadSanitizer: the attach child
+ * spinning on TSan's allocator lock, about 1 run in 25 with 8 workers).
  *
- * --no-exec leaves the execs out.  An exec goes through liblxc's attach,
- * which forks and runs liblxc code in the child without exec'ing: a lock
- * that another thread held at that fork stays locked in the child for
- * ever.  glibc's malloc survives that; ThreadSanitizer's runtime (gcc 12)
- * does not: under TSan, about 1 run in 25 with 8 workers hung with the
- * attach child spinning on TSan's allocator lock (even with the execs
- * serialized and every other thread idle), and its inherited copies of
- * the other threads' pipes then hung their execs too.  So the TSan run
- * uses --no-exec, the others do not.
- *
- * Exits 0 when every worker saw what it expected.  --race adds a data
- * race of its own (an unlocked counter), for checking that a race
- * detector run over this program would see one. */
+ * --no-exec leaves the execs out.  Exits 0 when every worker saw what it
+ * expected.  --race adds a data race of its own (an unlocked counter),
+ * for checking that a race detector run over this program would see
+ * one. */
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,7 +48,7 @@
 #include <lxcshim.h>
 
 static lxcshim_driver_t *driver;
-static bool inject_race, with_detached, no_exec;
+static bool inject_race, with_detached = true, no_exec;
 static long racy_counter; /* only touched with --race */
 
 struct worker {
@@ -156,36 +154,130 @@ wait_ready (struct worker *w)
 	return true;
 }
 
-/* exec ID -- sh -c 'echo exec-NAME': reads its output through a pipe. */
+/* Where the exec's process runs, seen from this program while it runs:
+ * "" if right (in the helper), else what is wrong. */
+static void
+check_no_inprocess_fork (char *verdict, size_t size)
+{
+	char self_ns[256] = "";
+	bool helper = false;
+	ssize_t n = readlink ("/proc/self/ns/pid", self_ns, sizeof self_ns - 1);
+	DIR *d = opendir ("/proc");
+	struct dirent *e;
+
+	snprintf (verdict, size, "cannot read /proc");
+	if (d == NULL || n <= 0) {
+		if (d)
+			closedir (d);
+		return;
+	}
+	self_ns[n] = '\0';
+	verdict[0] = '\0';
+	while ((e = readdir (d)) != NULL) {
+		char path[300], buf[1024], ns[256] = "", exe[4096] = "";
+		const char *paren;
+		long ppid = 0;
+		FILE *f;
+		size_t len;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf (path, sizeof path, "/proc/%s/stat", e->d_name);
+		f = fopen (path, "re");
+		if (f == NULL)
+			continue;
+		len = fread (buf, 1, sizeof buf - 1, f);
+		fclose (f);
+		buf[len] = '\0';
+		/* "PID (COMM) STATE PPID": COMM may hold spaces and parens. */
+		paren = strrchr (buf, ')');
+		if (paren == NULL || sscanf (paren + 1, " %*c %ld", &ppid) != 1 || ppid != (long) getpid ())
+			continue;
+		snprintf (path, sizeof path, "/proc/%s/ns/pid", e->d_name);
+		n = readlink (path, ns, sizeof ns - 1);
+		if (n > 0 && (ns[n] = '\0', strcmp (ns, self_ns) != 0)) {
+			snprintf (verdict, size, "the exec's process %s is this program's own child: forked in-process", e->d_name);
+			break;
+		}
+		snprintf (path, sizeof path, "/proc/%s/exe", e->d_name);
+		n = readlink (path, exe, sizeof exe - 1);
+		if (n > 0 && (exe[n] = '\0', strstr (exe, "lxcshim-exec") != NULL))
+			helper = true;
+	}
+	closedir (d);
+	if (!verdict[0] && !helper)
+		snprintf (verdict, size, "no lxcshim-exec helper among this program's children during the exec");
+}
+
+struct exec_watch {
+	int out, in; /* the exec's stdout (read), its stdin (write) */
+	char got[128];
+	char verdict[256];
+};
+
+/* Reads the exec's first line; with its process waiting for input, checks
+ * where it runs, then lets it end (EOF on its stdin). */
+static void *
+exec_watcher (void *data)
+{
+	struct exec_watch *x = data;
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sizeof x->got - 1 && (n = read (x->out, x->got + len, sizeof x->got - 1 - len)) > 0) {
+		len += (size_t) n;
+		if (x->got[len - 1] == '\n')
+			break;
+	}
+	x->got[len] = '\0';
+	if (len > 0)
+		check_no_inprocess_fork (x->verdict, sizeof x->verdict);
+	close (x->in);
+	return NULL;
+}
+
+/* exec ID -- sh -c 'echo exec-NAME; read x; true': reads its output through a
+ * pipe, and checks meanwhile that it was not forked in this process. */
 static bool
 exec_echo (struct worker *w)
 {
-	char *argv[] = { "/bin/sh", "-c", "echo exec-$0", w->name, NULL };
+	char *argv[] = { "/bin/sh", "-c", "echo exec-$0; read x; true", w->name, NULL };
 	struct lxcshim_exec_options o = LXCSHIM_EXEC_OPTIONS_INIT;
 	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
+	struct exec_watch x = { .verdict = "" };
 	lxcshim_error_t err = NULL;
-	char want[128], got[128] = "";
-	int p[2];
-	ssize_t n;
+	char want[128];
+	int out[2], in[2];
+	pthread_t t;
 	bool ok;
 
-	if (pipe2 (p, O_CLOEXEC) < 0) {
+	if (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (in, O_CLOEXEC) < 0) {
 		snprintf (w->error, sizeof w->error, "pipe: %s", strerror (errno));
 		return false;
 	}
+	x.out = out[0];
+	x.in = in[1];
+	if (pthread_create (&t, NULL, exec_watcher, &x) != 0) {
+		snprintf (w->error, sizeof w->error, "pthread_create failed");
+		return false;
+	}
 	o.argv = argv;
-	o.stdio.out = p[1];
+	o.stdio.in = in[0];
+	o.stdio.out = out[1];
 	o.stdio.err = STDERR_FILENO;
 	ok = lxcshim_exec (driver, w->name, &o, &exit_info, &err) == 0;
-	close (p[1]);
-	n = read (p[0], got, sizeof got - 1);
-	close (p[0]);
-	got[n > 0 ? n : 0] = '\0';
+	close (out[1]);
+	close (in[0]);
+	pthread_join (t, NULL);
+	close (out[0]);
 	snprintf (want, sizeof want, "exec-%s\n", w->name);
 	if (!ok)
 		set_error (w, "exec", &err);
-	else if (exit_info.exit_code != 0 || strcmp (got, want) != 0) {
-		snprintf (w->error, sizeof w->error, "exec: exit %d, output \"%s\"", exit_info.exit_code, got);
+	else if (exit_info.exit_code != 0 || strcmp (x.got, want) != 0) {
+		snprintf (w->error, sizeof w->error, "exec: exit %d, output \"%s\"", exit_info.exit_code, x.got);
+		ok = false;
+	} else if (x.verdict[0]) {
+		snprintf (w->error, sizeof w->error, "exec: %s", x.verdict);
 		ok = false;
 	}
 	lxcshim_exit_release (&exit_info);
@@ -216,19 +308,26 @@ act_on_running (struct worker *w)
 {
 	lxcshim_error_t err = NULL;
 
-	if (!is_running (w) || (!no_exec && !exec_echo (w)))
+	bool ok;
+
+	if (!is_running (w))
 		return false;
+	ok = no_exec || exec_echo (w);
 
 	/* ---- ATTACH: not built yet (issue 11, the attach slice).  Once the
 	 * library has an attach call, attach to w->name here from this
 	 * thread (with stdio on a pipe), read a line the workload prints,
 	 * and detach, before the container is stopped. ---- */
 
+	/* Stopped even when the exec went wrong: a foreground runner would
+	 * wait for ever. */
 	if (lxcshim_stop (driver, w->name, 10, &err) < 0) {
-		set_error (w, "stop", &err);
+		if (ok)
+			set_error (w, "stop", &err);
+		lxcshim_error_release (&err);
 		return false;
 	}
-	return true;
+	return ok;
 }
 
 static bool
@@ -338,8 +437,10 @@ main (int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp (argv[i], "--race") == 0)
 			inject_race = true;
-		else if (strcmp (argv[i], "--detached") == 0)
+		else if (strcmp (argv[i], "--detached") == 0) /* the default; kept for old scripts */
 			with_detached = true;
+		else if (strcmp (argv[i], "--no-detached") == 0)
+			with_detached = false;
 		else if (strcmp (argv[i], "--no-exec") == 0)
 			no_exec = true;
 		else if (i + 1 < argc && strcmp (argv[i], "-n") == 0)
@@ -349,7 +450,7 @@ main (int argc, char **argv)
 		else if (i + 1 < argc && strcmp (argv[i], "--lxcpath") == 0)
 			dopts.lxcpath = argv[++i];
 		else {
-			fprintf (stderr, "usage: threaded [-n WORKERS] [--detached] [--no-exec] [--root DIR] [--lxcpath DIR] [--race]\n");
+			fprintf (stderr, "usage: threaded [-n WORKERS] [--no-detached] [--no-exec] [--root DIR] [--lxcpath DIR] [--race]\n");
 			return 2;
 		}
 	}

@@ -18,6 +18,7 @@
 #include "detached.h"
 #include "error.h"
 #include "events.h"
+#include "jsontab.h"
 #include "parse.h"
 #include "protocol.h"
 #include "state.h"
@@ -119,126 +120,74 @@ run_remove_dir (const char *dir)
 
 /* ---- supervisor.json ------------------------------------------------ */
 
-static json_object *
-strv_json (char *const *v)
-{
-	json_object *a = json_object_new_array ();
+#define ARG(member, type, required) JSONTAB_FIELD (struct supervise_args, member, type, required)
+/* The one list of what supervisor.json keeps: both directions walk it. */
+static const struct jsontab_field args_table[] = {
+	ARG (id, JSONTAB_STRING, true),
+	ARG (lxcpath, JSONTAB_STRING, true),
+	ARG (dir, JSONTAB_STRING, true),
+	ARG (log_path, JSONTAB_STRING, true),
+	ARG (config_path, JSONTAB_STRING, true),
+	ARG (rootfs, JSONTAB_STRING, true),
+	ARG (argv, JSONTAB_STRV, true),
+	ARG (command, JSONTAB_STRV, true),
+	ARG (shared_root, JSONTAB_BOOL, false),
+	ARG (exec_lxc_start, JSONTAB_BOOL, false),
+	ARG (rm, JSONTAB_BOOL, false),
+	ARG (interactive, JSONTAB_BOOL, false),
+	ARG (tty, JSONTAB_BOOL, false),
+	ARG (autostart, JSONTAB_BOOL, false),
+	ARG (start_timeout_ms, JSONTAB_UINT, false),
+};
+#undef ARG
 
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add (a, json_object_new_string (v[i]));
-	return a;
+char *
+detached_args_to_json (const struct supervise_args *a)
+{
+	return jsontab_to_json (args_table, ARRAY_SIZE (args_table), a);
 }
 
-static char *
-args_to_json (const struct supervise_args *a)
+int
+detached_args_from_json (const char *text, struct supervise_args *a, const char *what, lxcshim_error_t *err)
 {
-	json_object *o = json_object_new_object ();
-	char *text;
-
-	json_object_object_add (o, "id", json_object_new_string (a->id));
-	json_object_object_add (o, "lxcpath", json_object_new_string (a->lxcpath));
-	json_object_object_add (o, "dir", json_object_new_string (a->dir));
-	json_object_object_add (o, "log_path", json_object_new_string (a->log_path));
-	json_object_object_add (o, "config_path", json_object_new_string (a->config_path));
-	json_object_object_add (o, "rootfs", json_object_new_string (a->rootfs));
-	json_object_object_add (o, "argv", strv_json (a->argv));
-	json_object_object_add (o, "command", strv_json (a->command));
-	json_object_object_add (o, "shared_root", json_object_new_boolean (a->shared_root));
-	json_object_object_add (o, "exec_lxc_start", json_object_new_boolean (a->exec_lxc_start));
-	json_object_object_add (o, "rm", json_object_new_boolean (a->rm));
-	json_object_object_add (o, "interactive", json_object_new_boolean (a->interactive));
-	json_object_object_add (o, "tty", json_object_new_boolean (a->tty));
-	json_object_object_add (o, "autostart", json_object_new_boolean (a->autostart));
-	json_object_object_add (o, "start_timeout_ms", json_object_new_int64 (a->start_timeout_ms));
-	text = xstrdup (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put (o);
-	return text;
+	if (jsontab_from_json (args_table, ARRAY_SIZE (args_table), text, a, what, err) < 0)
+		return -1;
+	if (a->argv[0] == NULL)
+		return lxcshim_fail (err, EINVAL, "malformed %s: \"argv\" is empty", what);
+	return 0;
 }
 
-static char *
-get_string (json_object *o, const char *key)
+void
+detached_args_release (struct supervise_args *a)
 {
-	json_object *v;
-
-	if (!json_object_object_get_ex (o, key, &v) || !json_object_is_type (v, json_type_string))
-		return NULL;
-	return xstrdup (json_object_get_string (v));
-}
-
-static char **
-get_strv (json_object *o, const char *key)
-{
-	struct strvb b = { 0 };
-	json_object *v;
-
-	if (!json_object_object_get_ex (o, key, &v) || !json_object_is_type (v, json_type_array))
-		return NULL;
-	for (size_t i = 0; i < json_object_array_length (v); i++) {
-		json_object *e = json_object_array_get_idx (v, i);
-		if (!json_object_is_type (e, json_type_string)) {
-			strvb_free (&b);
-			return NULL;
-		}
-		strvb_push (&b, xstrdup (json_object_get_string (e)));
-	}
-	return strvb_steal (&b);
-}
-
-static bool
-get_bool (json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex (o, key, &v) && json_object_get_boolean (v);
-}
-
-static void
-args_release (struct supervise_args *a)
-{
-	free (a->id);
-	free (a->lxcpath);
-	free (a->dir);
-	free (a->log_path);
-	free (a->config_path);
-	free (a->rootfs);
-	strv_free (a->argv);
-	strv_free (a->command);
+	jsontab_release (args_table, ARRAY_SIZE (args_table), a);
 }
 
 static int
 args_read (const char *dir, struct supervise_args *a, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/" LXCSHIM_SUPERVISOR_CONFIG, dir), *text = NULL;
-	json_object *o, *v;
 
 	if (read_file (path, &text, NULL, err) < 0)
 		return -1;
-	o = json_tokener_parse (text);
-	if (o == NULL || !json_object_is_type (o, json_type_object)) {
-		json_object_put (o);
-		return lxcshim_fail (err, EINVAL, "malformed %s", path);
-	}
-	a->id = get_string (o, "id");
-	a->lxcpath = get_string (o, "lxcpath");
-	a->dir = get_string (o, "dir");
-	a->log_path = get_string (o, "log_path");
-	a->config_path = get_string (o, "config_path");
-	a->rootfs = get_string (o, "rootfs");
-	a->argv = get_strv (o, "argv");
-	a->command = get_strv (o, "command");
-	a->shared_root = get_bool (o, "shared_root");
-	a->exec_lxc_start = get_bool (o, "exec_lxc_start");
-	a->rm = get_bool (o, "rm");
-	a->interactive = get_bool (o, "interactive");
-	a->tty = get_bool (o, "tty");
-	a->autostart = get_bool (o, "autostart");
-	if (json_object_object_get_ex (o, "start_timeout_ms", &v))
-		a->start_timeout_ms = (unsigned) json_object_get_int64 (v);
-	json_object_put (o);
-	if (!a->id || !a->lxcpath || !a->dir || !a->log_path || !a->config_path || !a->rootfs || !a->argv ||
-	    !a->argv[0] || !a->command)
-		return lxcshim_fail (err, EINVAL, "malformed %s: a key is missing", path);
-	return 0;
+	return detached_args_from_json (text, a, path, err);
+}
+
+/* The environment of an exec'd helper: a fixed PATH, and a sanitizer
+ * build's settings so that the sanitized helper keeps them. */
+char **
+detached_helper_env (void)
+{
+	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+	char **envp = NULL;
+
+	strv_append (&envp, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	for (size_t i = 0; i < ARRAY_SIZE (pass); i++)
+		if (getenv (pass[i])) {
+			char *kv = xasprintf ("%s=%s", pass[i], getenv (pass[i]));
+			strv_push (&envp, kv);
+		}
+	return envp;
 }
 
 /* ---- the caller's side ---------------------------------------------- */
@@ -246,9 +195,8 @@ args_read (const char *dir, struct supervise_args *a, lxcshim_error_t *err)
 int
 detached_spawn (const char *supervisor, const struct supervise_args *a, lxcshim_error_t *err)
 {
-	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
 	_cleanup_free_ char *path = xasprintf ("%s/" LXCSHIM_SUPERVISOR_CONFIG, a->dir);
-	_cleanup_free_ char *text = args_to_json (a);
+	_cleanup_free_ char *text = detached_args_to_json (a);
 	_cleanup_strv_ char **envp = NULL;
 	_cleanup_close_ int rfd = -1, wfd = -1, master = -1, slave = -1;
 	char *argv[] = { (char *) supervisor, a->dir, NULL };
@@ -271,13 +219,7 @@ detached_spawn (const char *supervisor, const struct supervise_args *a, lxcshim_
 	close (p[1]);
 	if (wfd < 0)
 		return lxcshim_fail_errno (err, "fcntl");
-	strv_append (&envp, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	/* A sanitizer build's settings reach the sanitized supervisor. */
-	for (size_t i = 0; i < ARRAY_SIZE (pass); i++)
-		if (getenv (pass[i])) {
-			char *kv = xasprintf ("%s=%s", pass[i], getenv (pass[i]));
-			strv_push (&envp, kv);
-		}
+	envp = detached_helper_env ();
 
 	posix_spawn_file_actions_init (&fa);
 	posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
@@ -446,6 +388,6 @@ out:
 	attach_hub_release (&hub);
 	terminal_close (&tty);
 	control_server_close (&srv);
-	args_release (&a);
+	detached_args_release (&a);
 	return ret;
 }

@@ -48,6 +48,15 @@ void run_remove_dir (const char *dir);
  * reason.  The caller removes DIR on failure. */
 int detached_spawn (const char *supervisor, const struct supervise_args *a, lxcshim_error_t *err);
 
+/* supervisor.json: A as JSON (free it), and back (into a zeroed A; WHAT
+ * names the document in errors), over one table of the fields. */
+char *detached_args_to_json (const struct supervise_args *a);
+int detached_args_from_json (const char *text, struct supervise_args *a, const char *what, lxcshim_error_t *err);
+void detached_args_release (struct supervise_args *a);
+
+/* The environment for an exec'd helper (PATH, the sanitizers' settings). */
+char **detached_helper_env (void);
+
 /* lxcshim-supervisor's main (after its daemonizing fork): reads
  * DIR/supervisor.json and supervises.  Returns the process's exit code. */
 int detached_main (const char *dir);

@@ -10,20 +10,26 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "abi.h"
 #include "command.h"
 #include "container.h"
+#include "detached.h"
+#include "driver.h"
+#include "exec.h"
 #include "exec-pty.h"
 #include "liblxc.h"
 #include "spec.h"
 #include "terminal.h"
 #include "error.h"
+#include "jsontab.h"
 #include "parse.h"
 #include "supervisor.h"
 #include "user.h"
@@ -422,6 +428,350 @@ out:
 	return ret;
 }
 
+/* ---- the exec helper ------------------------------------------------ */
+
+#define REQ(member, type, required) JSONTAB_FIELD (struct exec_request, member, type, required)
+static const struct jsontab_field request_table[] = {
+	REQ (root, JSONTAB_STRING, true),
+	REQ (lxcpath, JSONTAB_STRING, true),
+	REQ (id, JSONTAB_STRING, true),
+	REQ (argv, JSONTAB_STRV, true),
+	REQ (env, JSONTAB_STRV, false),
+	REQ (user, JSONTAB_STRING, false),
+	REQ (workdir, JSONTAB_STRING, false),
+	REQ (tty, JSONTAB_BOOL, false),
+	REQ (has_stdin, JSONTAB_BOOL, false),
+	REQ (has_stdout, JSONTAB_BOOL, false),
+	REQ (has_stderr, JSONTAB_BOOL, false),
+};
+#undef REQ
+/* The options as the table knows them: a new one fails the build here
+ * until it has its place above (and in exec_helper_main). */
+struct exec_options_known {
+	size_t size;
+	char *const *argv, *const *env;
+	const char *user, *workdir;
+	struct lxcshim_stdio stdio;
+	bool tty;
+	int signal_fd;
+};
+_Static_assert (sizeof (struct exec_options_known) == sizeof (struct lxcshim_exec_options),
+                "a new exec option needs its field in request_table");
+
+#define REP(member, type, required) JSONTAB_FIELD (struct exec_reply, member, type, required)
+static const struct jsontab_field reply_table[] = {
+	REP (failed, JSONTAB_BOOL, false),
+	REP (status, JSONTAB_INT, false),
+	REP (error, JSONTAB_STRING, false),
+	REP (exit_code, JSONTAB_INT, true),
+	REP (message, JSONTAB_STRING, false),
+};
+#undef REP
+
+char *
+exec_request_to_json (const struct exec_request *r)
+{
+	return jsontab_to_json (request_table, ARRAY_SIZE (request_table), r);
+}
+
+int
+exec_request_from_json (const char *text, struct exec_request *r, lxcshim_error_t *err)
+{
+	return jsontab_from_json (request_table, ARRAY_SIZE (request_table), text, r, "exec request", err);
+}
+
+void
+exec_request_release (struct exec_request *r)
+{
+	jsontab_release (request_table, ARRAY_SIZE (request_table), r);
+}
+
+char *
+exec_reply_to_json (const struct exec_reply *r)
+{
+	return jsontab_to_json (reply_table, ARRAY_SIZE (reply_table), r);
+}
+
+int
+exec_reply_from_json (const char *text, struct exec_reply *r, lxcshim_error_t *err)
+{
+	if (jsontab_from_json (reply_table, ARRAY_SIZE (reply_table), text, r, "exec helper reply", err) < 0)
+		return -1;
+	if (r->failed && r->error == NULL)
+		return lxcshim_fail (err, EPROTO, "malformed exec helper reply: an error without a message");
+	return 0;
+}
+
+void
+exec_reply_release (struct exec_reply *r)
+{
+	jsontab_release (reply_table, ARRAY_SIZE (reply_table), r);
+}
+
+/* All of FD until EOF (from the start if it can seek), NUL-terminated. */
+static char *
+read_fd_text (int fd, bool rewind)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = xmalloc (cap);
+	ssize_t n;
+
+	if (rewind)
+		lseek (fd, 0, SEEK_SET);
+	for (;;) {
+		if (cap - len < 2)
+			buf = xrealloc (buf, cap *= 2);
+		n = read (fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t) n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int
+exec_helper_main (void)
+{
+	_cleanup_error_ lxcshim_error_t err = NULL;
+	_cleanup_free_ char *text = NULL, *answer = NULL;
+	struct exec_request req = { 0 };
+	struct exec_reply rep = { 0 };
+	struct lxcshim_exit exit = LXCSHIM_EXIT_INIT;
+	struct lxcshim_exec_options o = LXCSHIM_EXEC_OPTIONS_INIT;
+	struct lxcshim_driver d = { 0 };
+
+	/* Whatever else the caller's other threads had open. */
+	if (syscall (SYS_close_range, EXEC_HELPER_SIGNAL_FD + 1U, ~0U, 0U) < 0) {
+		long max = sysconf (_SC_OPEN_MAX);
+		for (int fd = EXEC_HELPER_SIGNAL_FD + 1; fd < (max < 0 || max > 65536 ? 65536 : max); fd++)
+			close (fd);
+	}
+	if (fcntl (EXEC_HELPER_REPLY_FD, F_GETFD) < 0)
+		return 125; /* nobody to answer: started by hand */
+	fcntl (EXEC_HELPER_REPLY_FD, F_SETFD, FD_CLOEXEC);
+	fcntl (EXEC_HELPER_REQUEST_FD, F_SETFD, FD_CLOEXEC);
+	fcntl (EXEC_HELPER_SIGNAL_FD, F_SETFD, FD_CLOEXEC);
+	signal (SIGPIPE, SIG_IGN);
+	text = read_fd_text (EXEC_HELPER_REQUEST_FD, true);
+	close (EXEC_HELPER_REQUEST_FD);
+	if (exec_request_from_json (text, &req, &err) == 0) {
+		d.root = req.root;
+		d.lxcpath = req.lxcpath;
+		o.argv = req.argv;
+		o.env = req.env;
+		o.user = req.user;
+		o.workdir = req.workdir;
+		o.tty = req.tty;
+		o.stdio.in = req.has_stdin ? STDIN_FILENO : -1;
+		o.stdio.out = req.has_stdout ? STDOUT_FILENO : -1;
+		o.stdio.err = req.has_stderr ? STDERR_FILENO : -1;
+		o.signal_fd = EXEC_HELPER_SIGNAL_FD;
+		if (exec_in (&d, req.id, &o, &exit, &err) == 0) {
+			rep.exit_code = exit.exit_code;
+			rep.message = exit.message;
+		}
+	}
+	if (err) {
+		rep.failed = true;
+		rep.status = err->status;
+		rep.error = err->msg;
+	}
+	answer = exec_reply_to_json (&rep);
+	write_all (EXEC_HELPER_REPLY_FD, answer, strlen (answer));
+	lxcshim_exit_release (&exit);
+	exec_request_release (&req);
+	return 0;
+}
+
+/* The helper beside the supervisor (the driver found both). */
+static char *
+helper_path (const lxcshim_driver_t *d)
+{
+	const char *slash = strrchr (d->supervisor_path, '/');
+
+	return xasprintf ("%.*s/lxcshim-exec", slash ? (int) (slash - d->supervisor_path) : 1,
+	                  slash ? d->supervisor_path : ".");
+}
+
+/* A copy of FD (or of /dev/null for -1) above the helper's fds, so that
+ * the dup2 onto them never is a no-op that would keep close-on-exec. */
+static int
+helper_fd (int fd, int devnull)
+{
+	return fcntl (fd >= 0 ? fd : devnull, F_DUPFD_CLOEXEC, 10);
+}
+
+static int
+exec_spawned (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_options *o, struct lxcshim_exit *exit,
+              lxcshim_error_t *err)
+{
+	_cleanup_free_ char *helper = helper_path (d), *text = NULL, *answer = NULL;
+	_cleanup_strv_ char **envp = NULL, **env = NULL;
+	_cleanup_close_ int devnull = -1, memfd = -1, rep_rd = -1, rep_wr = -1, sig_rd = -1, sig_wr = -1;
+	int child[6] = { -1, -1, -1, -1, -1, -1 };
+	struct exec_request req = {
+		.root = d->root, .lxcpath = d->lxcpath, .id = (char *) id,
+		.argv = (char **) o->argv,
+		.user = (char *) o->user, .workdir = (char *) o->workdir, .tty = o->tty,
+		.has_stdin = o->stdio.in >= 0, .has_stdout = o->stdio.out >= 0, .has_stderr = o->stdio.err >= 0,
+	};
+	struct exec_reply rep = { 0 };
+	char *argv[] = { helper, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t all;
+	int p[2], r, status, ret = -1;
+	bool poll_failed = false;
+	pid_t pid;
+
+	/* The same answer as in-process, without a process for it. */
+	if (check_options (o, err) < 0)
+		return -1;
+	/* "K" means the caller's K: the helper has an environment of its own. */
+	if (o->env) {
+		struct strvb b = { 0 };
+		for (size_t i = 0; o->env[i]; i++) {
+			char *full = env_resolve (o->env[i]);
+			if (full)
+				strvb_push (&b, full);
+		}
+		req.env = env = strvb_steal (&b);
+	}
+	text = exec_request_to_json (&req);
+	devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		return lxcshim_fail_errno (err, "open /dev/null");
+	/* A memfd, not a pipe: an environment of any size, no writer that
+	 * could block on a helper that died. */
+	memfd = memfd_create ("lxcshim-exec-request", MFD_CLOEXEC);
+	if (memfd < 0 || write_all (memfd, text, strlen (text)) < 0)
+		return lxcshim_fail_errno (err, "write the exec request");
+	if (pipe2 (p, O_CLOEXEC) < 0)
+		return lxcshim_fail_errno (err, "pipe");
+	rep_rd = p[0];
+	rep_wr = p[1];
+	/* A socket, not a pipe: a signal passed on just as the helper ends
+	 * must not SIGPIPE the caller (MSG_NOSIGNAL). */
+	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0)
+		return lxcshim_fail_errno (err, "socketpair");
+	sig_rd = p[0];
+	sig_wr = p[1];
+
+	child[0] = helper_fd (o->stdio.in, devnull);
+	child[1] = helper_fd (o->stdio.out, devnull);
+	child[2] = helper_fd (o->stdio.err, devnull);
+	child[EXEC_HELPER_REQUEST_FD] = helper_fd (memfd, devnull);
+	child[EXEC_HELPER_REPLY_FD] = helper_fd (rep_wr, devnull);
+	child[EXEC_HELPER_SIGNAL_FD] = helper_fd (sig_rd, devnull);
+	for (int i = 0; i < 6; i++)
+		if (child[i] < 0) {
+			lxcshim_fail_errno (err, "fcntl");
+			goto out;
+		}
+	envp = detached_helper_env ();
+	posix_spawn_file_actions_init (&fa);
+	for (int i = 0; i < 6; i++)
+		posix_spawn_file_actions_adddup2 (&fa, child[i], i);
+	posix_spawnattr_init (&attr);
+	/* Every signal blocked: only what the caller passes on (fd 5)
+	 * reaches the process, as signal_fd does in-process; and ^C on a
+	 * shared terminal cannot kill the helper away from its child. */
+	sigfillset (&all);
+	posix_spawnattr_setsigmask (&attr, &all);
+	posix_spawnattr_setsigdefault (&attr, &all);
+	posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	r = posix_spawn (&pid, helper, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy (&fa);
+	posix_spawnattr_destroy (&attr);
+	for (int i = 0; i < 6; i++)
+		closep (&child[i]);
+	if (r != 0) {
+		lxcshim_fail (err, r, "cannot execute the exec helper %s: %s", helper, strerror (r));
+		goto out;
+	}
+	closep (&rep_wr);
+	closep (&sig_rd);
+	closep (&memfd);
+
+	/* Until the helper's answer ends (EOF: it exited, or died). */
+	{
+		size_t len = 0, cap = 1024;
+		answer = xmalloc (cap);
+		for (;;) {
+			struct pollfd pf[2] = { { .fd = rep_rd, .events = POLLIN }, { .fd = o->signal_fd, .events = POLLIN } };
+			struct signalfd_siginfo si;
+			ssize_t n;
+
+			if (poll (pf, o->signal_fd >= 0 ? 2 : 1, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				lxcshim_fail_errno (err, "poll");
+				poll_failed = true;
+				break;
+			}
+			if (pf[1].revents & POLLIN && read (o->signal_fd, &si, sizeof si) == sizeof si)
+				send (sig_wr, &si, sizeof si, MSG_NOSIGNAL | MSG_DONTWAIT); /* one record a packet */
+			if (!pf[0].revents)
+				continue;
+			if (cap - len < 2)
+				answer = xrealloc (answer, cap *= 2);
+			n = read (rep_rd, answer + len, cap - len - 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			len += (size_t) n;
+		}
+		answer[len] = '\0';
+	}
+	while (waitpid (pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	if (poll_failed)
+		goto out;
+	if (exec_reply_from_json (answer, &rep, NULL) < 0) {
+		if (status != -1 && WIFSIGNALED (status))
+			lxcshim_fail (err, EIO, "the exec helper %s was killed by signal %d", helper, WTERMSIG (status));
+		else
+			lxcshim_fail (err, EIO, "the exec helper %s ended without an answer (status %d)", helper,
+			              status != -1 && WIFEXITED (status) ? WEXITSTATUS (status) : -1);
+		goto out;
+	}
+	if (rep.failed) {
+		lxcshim_fail (err, rep.status > 0 ? rep.status : EIO, "%s", rep.error);
+		goto out;
+	}
+	exit->exit_code = rep.exit_code;
+	exit->message = steal_pointer (&rep.message);
+	ret = 0;
+out:
+	for (int i = 0; i < 6; i++)
+		closep (&child[i]);
+	exec_reply_release (&rep);
+	return ret;
+}
+
+/* In-process unless other threads could hold a lock that liblxc's forked
+ * child needs.  LXCSHIM_EXEC_HELPER (tests only): 1 always the helper, 0
+ * never. */
+static bool
+use_helper (void)
+{
+	const char *force = getenv ("LXCSHIM_EXEC_HELPER");
+
+	if (force && streq (force, "1"))
+		return true;
+	if (force && streq (force, "0"))
+		return false;
+	return !process_single_threaded ();
+}
+
 int
 lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_options *caller_opts,
               struct lxcshim_exit *caller_exit, lxcshim_error_t *err)
@@ -437,7 +787,7 @@ lxcshim_exec (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 	if (abi_struct_in (&o, sizeof o, caller_opts, ABI_SIZE0 (struct lxcshim_exec_options, signal_fd),
 	                   "lxcshim_exec_options", err) < 0)
 		return -1;
-	if (exec_in (d, id, &o, &exit, err) < 0) {
+	if ((use_helper () ? exec_spawned (d, id, &o, &exit, err) : exec_in (d, id, &o, &exit, err)) < 0) {
 		lxcshim_exit_release (&exit);
 		return -1;
 	}
