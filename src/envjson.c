@@ -139,8 +139,11 @@ string (struct p *p, size_t idx, char **out)
 				if (lo >= 0xdc00 && lo < 0xe000)
 					u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 				else
-					p->s = save; /* a lone high surrogate, as json-c keeps it */
+					p->s = save; /* the next escape is read on its own */
 			}
+			/* A surrogate left unpaired becomes U+FFFD, as json-c makes it. */
+			if (u >= 0xd800 && u < 0xe000)
+				u = 0xfffd;
 			if (u == 0)
 				nul = true;
 			o += put_utf8 (o, u);

@@ -72,6 +72,32 @@ test_escapes (void **state UNUSED)
 	envjson_free (out);
 }
 
+/* Escapes json-c never writes but a hand-edited file may hold: each
+ * decodes to what json-c's own parser makes of it. */
+static void
+test_like_json_c (void **state UNUSED)
+{
+	static const char *const docs[] = {
+		"[\"\\ud800x\"]", "[\"\\udc00x\"]", "[\"\\ud800\\u0041\"]",
+		"[\"\\ud800\\ud83d\\ude00\"]", "[\"x\\udbff\"]", "[\"\\udbff\\udfff\"]",
+		"[\"\\u0001\\u007f\\u0080\\u07ff\\u0800\\uffff\"]",
+	};
+
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		json_object *arr = json_tokener_parse (docs[i]);
+		char **out = NULL, err[256] = "";
+		size_t n;
+
+		assert_non_null (arr);
+		if (envjson_parse (docs[i], strlen (docs[i]), &out, &n, err, sizeof err) != 0)
+			fail_msg ("parse of %s failed: %s", docs[i], err);
+		assert_int_equal (n, 1);
+		assert_string_equal (out[0], json_object_get_string (json_object_array_get_idx (arr, 0)));
+		envjson_free (out);
+		json_object_put (arr);
+	}
+}
+
 static void
 refused (const char *doc, const char *reason)
 {
@@ -127,6 +153,7 @@ main (void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_roundtrip),
 		cmocka_unit_test (test_escapes),
+		cmocka_unit_test (test_like_json_c),
 		cmocka_unit_test (test_refused),
 		cmocka_unit_test (test_raw_nul_byte),
 	};
