@@ -13,6 +13,7 @@ packages="
   busybox-static
   hyperfine tmux util-linux iproute2 procps
   libtsan2 runc jq gnuplot-nox
+  musl-tools
   debhelper dpkg-dev fakeroot lintian git
   bash-completion
   qemu-system-x86 kmod cpio

@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <json.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,6 +31,7 @@
 
 #include "error.h"
 #include "command.h"
+#include "envjson.h"
 #include "protocol.h"
 #include "user.h"
 #include "util.h"
@@ -208,8 +208,7 @@ load_env (void)
 {
 	_cleanup_error_ lxcshim_error_t err = NULL;
 	_cleanup_free_ char *data = NULL;
-	json_tokener *tok;
-	json_object *arr;
+	char **entries = NULL, reason[256];
 	size_t len, n;
 
 	if (read_file (LXCSHIM_ENV_TARGET, &data, &len, &err) < 0) {
@@ -220,46 +219,13 @@ load_env (void)
 		return;
 	}
 
-	tok = json_tokener_new ();
-	if (tok == NULL)
-		oom ();
-	json_tokener_set_flags (tok, JSON_TOKENER_STRICT);
-	if (len >= INT_MAX)
-		fail (125, "cannot load environment from %s: file too large", LXCSHIM_ENV_TARGET);
-	/* Including the terminating NUL lets a bare top-level literal such as
-	 * "null" complete instead of waiting for more input. */
-	arr = json_tokener_parse_ex (tok, data, (int) len + 1);
-	if (json_tokener_get_error (tok) != json_tokener_success) {
-		enum json_tokener_error jerr = json_tokener_get_error (tok);
-		fail (125, "cannot load environment from %s: %s", LXCSHIM_ENV_TARGET,
-		      jerr == json_tokener_continue ? "unexpected end of file"
-		                                    : json_tokener_error_desc (jerr));
-	}
-	for (size_t i = json_tokener_get_parse_end (tok); i < len; i++)
-		if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
-			fail (125, "cannot load environment from %s: trailing data", LXCSHIM_ENV_TARGET);
-	json_tokener_free (tok);
-	/* "null" parses to NULL, which is not an array either. */
-	if (arr == NULL || !json_object_is_type (arr, json_type_array))
-		fail (125, "cannot load environment from %s: not a JSON array", LXCSHIM_ENV_TARGET);
-
+	if (envjson_parse (data, len, &entries, &n, reason, sizeof reason) < 0)
+		fail (125, "cannot load environment from %s: %s", LXCSHIM_ENV_TARGET, reason);
 	/* Check everything before touching the environment. */
-	n = json_object_array_length (arr);
-	for (size_t i = 0; i < n; i++) {
-		json_object *e = json_object_array_get_idx (arr, i);
-		const char *s;
-
-		if (!json_object_is_type (e, json_type_string))
-			fail (125, "cannot load environment from %s: entry %zu is not a string",
-			      LXCSHIM_ENV_TARGET, i);
-		s = json_object_get_string (e);
-		if (strlen (s) != (size_t) json_object_get_string_len (e))
-			fail (125, "cannot load environment from %s: entry %zu contains a NUL byte",
-			      LXCSHIM_ENV_TARGET, i);
-		if (*s == '=' || *s == '\0')
+	for (size_t i = 0; i < n; i++)
+		if (*entries[i] == '=' || *entries[i] == '\0')
 			fail (125, "cannot load environment from %s: entry %zu has an empty name",
 			      LXCSHIM_ENV_TARGET, i);
-	}
 
 	/* One vector, deduplicated by sorting, becomes environ: a setenv()
 	 * per entry scans the whole environment each time (quadratic). */
@@ -267,7 +233,7 @@ load_env (void)
 		char **env = xmalloc ((n + 1) * sizeof (char *));
 
 		for (size_t i = 0; i < n; i++) {
-			const char *s = json_object_get_string (json_object_array_get_idx (arr, i));
+			const char *s = entries[i];
 			/* "KEY" alone means an empty value, as in docker's init. */
 			env[i] = strchr (s, '=') ? xstrdup (s) : xasprintf ("%s=", s);
 		}
@@ -276,7 +242,7 @@ load_env (void)
 		clearenv ();
 		environ = env; /* never freed: it is the process's environment */
 	}
-	json_object_put (arr);
+	envjson_free (entries);
 }
 
 static void

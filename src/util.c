@@ -15,6 +15,25 @@
 #include "error.h"
 #include "util.h"
 
+#ifndef __GLIBC__
+/* musl (the init may be linked with it) has no sigabbrev_np. */
+static const char *
+sigabbrev_np (int sig)
+{
+	static const char *const names[] = {
+		[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+		[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGBUS] = "BUS", [SIGFPE] = "FPE",
+		[SIGKILL] = "KILL", [SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+		[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM", [SIGCHLD] = "CHLD",
+		[SIGCONT] = "CONT", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP", [SIGTTIN] = "TTIN",
+		[SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU", [SIGXFSZ] = "XFSZ",
+		[SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH", [SIGIO] = "IO",
+		[SIGPWR] = "PWR", [SIGSYS] = "SYS",
+	};
+	return sig > 0 && (size_t) sig < sizeof names / sizeof names[0] ? names[sig] : NULL;
+}
+#endif
+
 _Noreturn void
 oom (void)
 {
