@@ -508,26 +508,34 @@ exec_reply_release (struct exec_reply *r)
 	jsontab_release (reply_table, ARRAY_SIZE (reply_table), r);
 }
 
+/* One read of FD onto the end of *BUF (grown as needed, room for a NUL
+ * kept): what read() returned, EINTR retried. */
+static ssize_t
+read_more (int fd, char **buf, size_t *len, size_t *cap)
+{
+	ssize_t n;
+
+	if (*cap - *len < 2)
+		*buf = xrealloc (*buf, *cap *= 2);
+	do
+		n = read (fd, *buf + *len, *cap - *len - 1);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		*len += (size_t) n;
+	return n;
+}
+
 /* All of FD until EOF (from the start if it can seek), NUL-terminated. */
 static char *
 read_fd_text (int fd, bool rewind)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = xmalloc (cap);
-	ssize_t n;
 
 	if (rewind)
 		lseek (fd, 0, SEEK_SET);
-	for (;;) {
-		if (cap - len < 2)
-			buf = xrealloc (buf, cap *= 2);
-		n = read (fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t) n;
-	}
+	while (read_more (fd, &buf, &len, &cap) > 0)
+		;
 	buf[len] = '\0';
 	return buf;
 }
@@ -703,7 +711,6 @@ exec_spawned (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 		for (;;) {
 			struct pollfd pf[2] = { { .fd = rep_rd, .events = POLLIN }, { .fd = o->signal_fd, .events = POLLIN } };
 			struct signalfd_siginfo si;
-			ssize_t n;
 
 			if (poll (pf, o->signal_fd >= 0 ? 2 : 1, -1) < 0) {
 				if (errno == EINTR)
@@ -716,14 +723,8 @@ exec_spawned (lxcshim_driver_t *d, const char *id, const struct lxcshim_exec_opt
 				send (sig_wr, &si, sizeof si, MSG_NOSIGNAL | MSG_DONTWAIT); /* one record a packet */
 			if (!pf[0].revents)
 				continue;
-			if (cap - len < 2)
-				answer = xrealloc (answer, cap *= 2);
-			n = read (rep_rd, answer + len, cap - len - 1);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
+			if (read_more (rep_rd, &answer, &len, &cap) <= 0)
 				break;
-			len += (size_t) n;
 		}
 		answer[len] = '\0';
 	}
