@@ -180,7 +180,7 @@ if want sequential; then
 		mounts=$(grep -c "$tmp" /proc/self/mountinfo || true)
 		# The root's events.jsonl (the history of deleted containers) is
 		# made by the first deletion: it is one file however many follow.
-		files=$(find "$root" "$lxcpath" ! -path "$root/events.jsonl" | wc -l)
+		files=$(find "$root" "$lxcpath" ! -path "$root/events.jsonl" ! -path "$root/events.jsonl.1" | wc -l)
 		fds=$(cut -f1 /proc/sys/fs/file-nr)
 		echo "$procs $zombies $cgroups $mounts $files $fds"
 	}
