@@ -343,7 +343,10 @@ typedef struct lxcshim_events lxcshim_events_t;
  * it does not exist), or of every container under the driver's root
  * (NULL), those created later included.  since: NULL for the events from
  * now on; an RFC 3339 time to get the recorded ones from then first
- * (oldest first), then the new ones.  Never blocks. */
+ * (oldest first), then the new ones.  Deleted containers' events are kept
+ * in the root's events.jsonl, rotated past 1 MiB to events.jsonl.1 (one
+ * older generation): the recorded ones are what those two hold.  Never
+ * blocks. */
 LXCSHIM_API int lxcshim_events_open (lxcshim_driver_t *driver, const char *id, const char *since, lxcshim_events_t **events,
                          lxcshim_error_t *err);
 /* An fd that becomes readable (poll/epoll POLLIN) when events may be
