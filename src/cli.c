@@ -164,7 +164,7 @@ static const struct flag events_flags[] = {
 
 static const struct flag start_flags[] = {
 	{ "attach", 'a', NULL, "wait for the workload and exit with its status" },
-	{ "interactive", 'i', NULL, "attach stdin too (implies -a; the container must have been created with -i or -t)" },
+	{ "interactive", 'i', NULL, "attach stdin too (implies -a; for a container created with -i)" },
 	END_FLAGS,
 };
 
