@@ -119,10 +119,14 @@ row () { # figure ours baseline baseline_value ratio unit target n
 	log "$1: $2 $6 (baseline $3: $4, ratio $5, target $7, n=$8, load $(load))"
 }
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "" }'; }
-alt () { # raw-file N CMD...
+# alt RAW-FILE [-w MS] N CMD...: alternate's medians in $ALT.  Called in
+# this shell, never in $(...): a failure then ends the script here, with
+# its message and the cleanup, not in a subshell whose exit nobody sees.
+alt () {
 	_f=$1
 	shift
-	"$ALTERNATE" -e "$errlog" -r "$out/$_f" "$@" || { tail -n 20 "$errlog" >&2; die "a timed command failed"; }
+	ALT=$("$ALTERNATE" -e "$errlog" -r "$out/$_f" "$@") || { tail -n 20 "$errlog" >&2; die "a timed command failed"; }
+	[ -n "$ALT" ] || die "alternate printed no medians"
 }
 
 # The median of column C of a raw file (alternate -r: "round wall... cpu...").
@@ -180,7 +184,7 @@ if want sequential; then
 		mounts=$(grep -c "$tmp" /proc/self/mountinfo || true)
 		# The root's events.jsonl (the history of deleted containers) is
 		# made by the first deletion: it is one file however many follow.
-		files=$(find "$root" "$lxcpath" ! -path "$root/events.jsonl" | wc -l)
+		files=$(find "$root" "$lxcpath" ! -path "$root/events.jsonl" ! -path "$root/events.jsonl.1" | wc -l)
 		fds=$(cut -f1 /proc/sys/fs/file-nr)
 		echo "$procs $zombies $cgroups $mounts $files $fds"
 	}
@@ -189,7 +193,7 @@ if want sequential; then
 	# shows in both, a growth of lxcshim's own cost only in ours.
 	log "sequential: $N_SEQ runs (each followed by one lxc-start -F)"
 	alt sequential.raw -w 0 "$N_SEQ" "$LX run --rm --name ${tag}s{} -- /bin/true" \
-		"lxc-start $(lxc_start_args "${tag}sf") -F -- /bin/true" > /dev/null
+		"lxc-start $(lxc_start_args "${tag}sf") -F -- /bin/true"
 	after=$(snap)
 	seg=$((N_SEQ / 2 < 100 ? N_SEQ / 2 : 100))
 	[ "$seg" -ge 1 ] || seg=1
@@ -233,7 +237,9 @@ if want latency; then
 		have_runc=1
 	fi
 	log "latency: ${N_LAT} alternating rounds of ${#cmds[@]} commands"
-	set -- $(alt latency.raw "$N_LAT" "${cmds[@]}")
+	alt latency.raw "$N_LAT" "${cmds[@]}"
+	# shellcheck disable=SC2086 # the medians, one word each
+	set -- $ALT
 	if [ "$have_runc" = 1 ]; then
 		ours=$1 xm=$2 fm=$3 rm_=$4 rx=$5 rf=$6 rr=$7
 	else
@@ -260,7 +266,9 @@ fi
 if want exec; then
 	lx run -d --name "${tag}e" -- /bin/sleep 100000 > /dev/null
 	log "exec: ${N_EXEC} alternating rounds"
-	set -- $(alt exec.raw "$N_EXEC" "$LX exec ${tag}e -- /bin/true" "lxc-attach -n ${tag}e -P $lxcpath -- /bin/true")
+	alt exec.raw "$N_EXEC" "$LX exec ${tag}e -- /bin/true" "lxc-attach -n ${tag}e -P $lxcpath -- /bin/true"
+	# shellcheck disable=SC2086
+	set -- $ALT
 	row exec-true "$1" lxc-attach "$2" "$(ratio "$1" "$2")" us "<=1.0" "$N_EXEC"
 	oc=$(col_median "$out/exec.raw" 4) bc=$(col_median "$out/exec.raw" 5)
 	row exec-true-cpu "$oc" lxc-attach "$bc" "$(ratio "$oc" "$bc")" "us cpu" report "$N_EXEC"

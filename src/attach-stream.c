@@ -163,6 +163,7 @@ attach_hub_add (struct attach_hub *h, int conn, unsigned flags)
 	c = xzalloc (sizeof *c);
 	c->fd = conn;
 	c->stdin = (flags & ATTACH_STDIN) && h->in_fd >= 0;
+	c->stdin_once = c->stdin && (flags & ATTACH_STDIN_ONCE);
 	h->clients[h->n++] = c;
 	return 0;
 }
@@ -224,6 +225,27 @@ resize (struct attach_hub *h, const unsigned char *d, size_t n)
 		ioctl (h->tty_fd, TIOCSWINSZ, &ws);
 }
 
+/* A stdin-once client's input ended and all of it was fed: the workload
+ * gets EOF.  The fd stays the caller's, so its number is kept, on
+ * /dev/null: dup2 closes the pipe's end in the same step. */
+static void
+close_input (struct attach_hub *h)
+{
+	int null;
+
+	if (!h->in_eof || h->in_closed || h->in_fd < 0 || h->in.len > h->in_off)
+		return;
+	null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null < 0)
+		return;
+	if (dup2 (null, h->in_fd) >= 0) {
+		fcntl (h->in_fd, F_SETFD, FD_CLOEXEC);
+		h->in_closed = true;
+		h->in_fd = -1;
+	}
+	close (null);
+}
+
 static void
 client_read (struct attach_hub *h, struct attach_client *c)
 {
@@ -247,7 +269,10 @@ client_read (struct attach_hub *h, struct attach_client *c)
 			else if (type == 'I' && c->stdin && n)
 				buf_add (&h->in, (const char *) data, n);
 			/* 'E': the container's stdin stays open for the others
-			 * (as docker attach leaves it). */
+			 * (as docker attach leaves it), unless this client is
+			 * its one user (start -a -i, docker's StdinOnce). */
+			else if (type == 'E' && c->stdin_once && h->tty_fd < 0)
+				h->in_eof = true;
 		}
 		if (r < 0)
 			closep (&c->fd);
@@ -271,6 +296,7 @@ feed_input (struct attach_hub *h)
 		h->in_off += (size_t) n;
 	}
 	h->in.len = h->in_off = 0;
+	close_input (h);
 }
 
 void
@@ -291,6 +317,7 @@ attach_hub_handle (struct attach_hub *h, const struct pollfd *p, size_t n)
 	/* Try at once: the workload may take it without waiting for a poll. */
 	if (h->in_fd >= 0 && h->in.len > h->in_off)
 		feed_input (h);
+	close_input (h);
 	hub_compact (h);
 }
 
@@ -304,15 +331,21 @@ ms_since (const struct timespec *t0)
 }
 
 void
-attach_hub_finish (struct attach_hub *h, int code, bool oom_killed, int timeout_ms)
+attach_hub_finish (struct attach_hub *h, int code, bool oom_killed, const char *message, int timeout_ms)
 {
-	unsigned char be[5] = { (unsigned char) (code >> 24), (unsigned char) (code >> 16), (unsigned char) (code >> 8),
-		                (unsigned char) code, oom_killed };
+	unsigned char be[ATTACH_FRAME_MAX] = { (unsigned char) (code >> 24), (unsigned char) (code >> 16),
+		                               (unsigned char) (code >> 8), (unsigned char) code, oom_killed };
+	size_t n = 5, m = message ? strlen (message) : 0;
 	struct timespec t0;
+
+	if (m > sizeof be - n)
+		m = sizeof be - n;
+	memcpy (be + n, message ? message : "", m);
+	n += m;
 
 	for (size_t i = 0; i < h->n; i++) {
 		if (!h->clients[i]->closing && h->clients[i]->fd >= 0) {
-			queue (h, h->clients[i], 'X', be, sizeof be);
+			queue (h, h->clients[i], 'X', be, n);
 			h->clients[i]->closing = true;
 		} else {
 			closep (&h->clients[i]->fd);
@@ -340,6 +373,19 @@ attach_hub_finish (struct attach_hub *h, int code, bool oom_killed, int timeout_
 	attach_hub_release (h);
 }
 
+int
+attach_exit_decode (const unsigned char *d, size_t n, int *code, bool *oom_killed, char **message)
+{
+	*message = NULL;
+	if (n < 5)
+		return -1;
+	*code = (int) (((unsigned) d[0] << 24) | ((unsigned) d[1] << 16) | ((unsigned) d[2] << 8) | d[3]);
+	*oom_killed = d[4] != 0;
+	if (n > 5)
+		*message = xstrndup ((const char *) d + 5, n - 5);
+	return 0;
+}
+
 void
 attach_hub_release (struct attach_hub *h)
 {
@@ -355,7 +401,7 @@ attach_hub_request (struct attach_hub *h, struct control_server *srv, int idx, c
 	unsigned rows, cols;
 	char extra;
 
-	if (streq (req, "attach") || streq (req, "attach stdin")) {
+	if (streq (req, "attach") || streq (req, "attach stdin") || streq (req, "attach stdin once")) {
 		int fd;
 
 		if (h == NULL)
@@ -365,7 +411,10 @@ attach_hub_request (struct attach_hub *h, struct control_server *srv, int idx, c
 			control_reply (srv, idx, "ERR %d too many clients are attached already", EAGAIN);
 		else if (control_reply (srv, idx, "OK %u", attach_hub_flags (h)) == 0) {
 			fd = control_take (srv, idx);
-			attach_hub_add (h, fd, streq (req, "attach") ? 0 : ATTACH_STDIN);
+			attach_hub_add (h, fd,
+			                streq (req, "attach")       ? 0
+			                : streq (req, "attach stdin") ? ATTACH_STDIN
+			                                              : ATTACH_STDIN | ATTACH_STDIN_ONCE);
 		}
 		return true;
 	}

@@ -12,11 +12,19 @@
  *   client -> supervisor
  *     'W' rows, cols (2 x 16-bit BE)     the client's window size (resize)
  *     'I' bytes                          stdin for the workload
- *     'E'                                the client's stdin ended
+ *     'E'                                the client's stdin ended (from a
+ *                                        "stdin once" client, on a pipe:
+ *                                        the workload's stdin is closed
+ *                                        once what came before is fed)
  *   supervisor -> client
  *     'O' bytes                          stdout (with a tty: the terminal)
  *     'R' bytes                          stderr (never with a tty)
- *     'X' code, oom (32-bit BE, 1 byte)  the workload ended; then EOF
+ *     'X' code, oom, [message]           the workload ended (code 32-bit BE,
+ *                                        oom 1 byte, then, if any, why it
+ *                                        never ran: the line a foreground
+ *                                        run prints, e.g. "exec: /nope: No
+ *                                        such file or directory" with 127;
+ *                                        no newline); then EOF
  *
  * A client that falls more than ATTACH_QUEUE_MAX bytes behind is
  * disconnected (it gets EOF and says so): it never blocks the workload or
@@ -40,6 +48,7 @@ struct control_server;
 
 #define ATTACH_STDIN 1
 #define ATTACH_TTY 2
+#define ATTACH_STDIN_ONCE 4 /* a client's: its 'E' closes the workload's stdin pipe */
 
 /* Appends one frame (N <= ATTACH_FRAME_MAX) to B. */
 void attach_frame_add (struct buf *b, char type, const void *data, size_t n);
@@ -68,6 +77,7 @@ struct attach_client {
 	size_t out_off;
 	size_t frame_left; /* of the frame being sent */
 	bool stdin;     /* forwards its stdin */
+	bool stdin_once; /* its 'E' ends the workload's stdin (docker's StdinOnce) */
 	bool closing;   /* flush what is queued, then close */
 };
 
@@ -83,14 +93,16 @@ struct attach_hub {
 	size_t queue_max;
 	struct buf in;  /* input not yet taken by in_fd */
 	size_t in_off;
-	bool in_closed; /* an 'E' on a pipe: in_fd was closed */
+	bool in_eof;    /* a stdin-once 'E' on a pipe: close in_fd once fed */
+	bool in_closed; /* ... done: in_fd's number now holds /dev/null */
 	size_t dropped; /* clients disconnected for being slow */
 };
 
 /* in_fd and tty_fd stay the caller's; -1 for none. */
 void attach_hub_init (struct attach_hub *h, int in_fd, int tty_fd);
 /* Takes CONN (a connected socket) as a client, with stdin if FLAGS has
- * ATTACH_STDIN (and the container has one).  -1 (CONN left to the caller)
+ * ATTACH_STDIN (and the container has one), stdin once with
+ * ATTACH_STDIN_ONCE too.  -1 (CONN left to the caller)
  * when ATTACH_CLIENTS_MAX are attached already. */
 int attach_hub_add (struct attach_hub *h, int conn, unsigned flags);
 /* What the container offers: ATTACH_TTY, ATTACH_STDIN. */
@@ -101,10 +113,13 @@ void attach_hub_output (struct attach_hub *h, char type, const void *data, size_
 #define ATTACH_HUB_POLLFDS (ATTACH_CLIENTS_MAX + 1)
 size_t attach_hub_poll (struct attach_hub *h, struct pollfd *p);
 void attach_hub_handle (struct attach_hub *h, const struct pollfd *p, size_t n);
-/* The workload ended: every client gets 'X', flushed for at most
- * TIMEOUT_MS overall (the supervisor is about to exit), then the hub is
- * released. */
-void attach_hub_finish (struct attach_hub *h, int code, bool oom_killed, int timeout_ms);
+/* The workload ended: every client gets 'X' (with MESSAGE, if not NULL,
+ * cut to fit a frame), flushed for at most TIMEOUT_MS overall (the
+ * supervisor is about to exit), then the hub is released. */
+void attach_hub_finish (struct attach_hub *h, int code, bool oom_killed, const char *message, int timeout_ms);
+/* Decodes an 'X' payload of N bytes: -1 if it is too short; *message
+ * NULL without one, else malloc'd. */
+int attach_exit_decode (const unsigned char *d, size_t n, int *code, bool *oom_killed, char **message);
 void attach_hub_release (struct attach_hub *h);
 
 /* The control socket's "attach [stdin]" and "resize ROWS COLS" verbs for

@@ -122,11 +122,8 @@ on_socket (struct session *s, struct lxcshim_exit *exit, lxcshim_error_t *err)
 			write_all (s->o->stdio.out, d, n);
 		else if (type == 'R' && s->o->stdio.err >= 0)
 			write_all (s->o->stdio.err, d, n);
-		else if (type == 'X' && n == 5) {
-			exit->exit_code = (int) (((unsigned) d[0] << 24) | ((unsigned) d[1] << 16) | ((unsigned) d[2] << 8) | d[3]);
-			exit->oom_killed = d[4] != 0;
+		else if (type == 'X' && attach_exit_decode (d, n, &exit->exit_code, &exit->oom_killed, &exit->message) == 0)
 			return 0;
-		}
 	}
 	if (r < 0)
 		return lxcshim_fail (err, EPROTO, "the supervisor of %s sent a corrupt attach stream", s->id);
@@ -168,7 +165,8 @@ attach_run (lxcshim_driver_t *d, const char *id, const struct lxcshim_attach_opt
 	sock = control_connect (c.dir, id, err);
 	if (sock < 0)
 		return lxcshim_error_prefix (err, "cannot attach to %s", id);
-	if (control_call (sock, id, o->stdio.in >= 0 ? "attach stdin" : "attach", reply, sizeof reply, err) < 0)
+	if (control_call (sock, id, o->stdio.in < 0 ? "attach" : o->stdin_once ? "attach stdin once" : "attach stdin", reply,
+	                  sizeof reply, err) < 0)
 		return lxcshim_error_prefix (err, "cannot attach to %s", id);
 	if (sscanf (reply, "%u", &flags) != 1)
 		return lxcshim_fail (err, EPROTO, "the supervisor of %s answered attach with \"%s\"", id, reply);
@@ -176,6 +174,8 @@ attach_run (lxcshim_driver_t *d, const char *id, const struct lxcshim_attach_opt
 	s.dir = c.dir;
 	s.tty = flags & ATTACH_TTY;
 	s.with_stdin = (flags & ATTACH_STDIN) && o->stdio.in >= 0;
+	if (o->stdin_required && o->stdio.in >= 0 && !(flags & ATTACH_STDIN))
+		return lxcshim_fail (err, EINVAL, "container %s has no stdin to attach: it was created without -i", id);
 	s.in = xzalloc (sizeof *s.in);
 	/* Attached first, then started: the hub has this client before GO. */
 	if (start && lxcshim_start (d, id, NULL, err) < 0)

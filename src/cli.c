@@ -163,6 +163,7 @@ static const struct flag events_flags[] = {
 
 static const struct flag start_flags[] = {
 	{ "attach", 'a', NULL, "wait for the workload and exit with its status" },
+	{ "interactive", 'i', NULL, "attach stdin too (implies -a; for a container created with -i)" },
 	END_FLAGS,
 };
 
@@ -447,6 +448,25 @@ cmd_run (struct globals *g, const struct command *cmd, int argc, char **argv)
 }
 
 static bool set_flag (const struct flag *f, const char *arg, void *data);
+static void attached (void *data, bool tty, bool stdin_fed);
+
+struct start_flags {
+	bool attach, interactive;
+};
+
+static bool
+start_flag (const struct flag *f, const char *arg, void *data)
+{
+	struct start_flags *a = data;
+
+	if (streq (f->name, "attach"))
+		a->attach = true;
+	else if (streq (f->name, "interactive"))
+		a->attach = a->interactive = true; /* docker start -i attaches too */
+	else
+		return false;
+	return true;
+}
 
 /* Exits 125 for its own failures: with -a the workload's status is ours. */
 static int
@@ -455,25 +475,44 @@ cmd_start (struct globals *g, const struct command *cmd, int argc, char **argv)
 	lxcshim_error_t err = NULL;
 	lxcshim_driver_t *driver = NULL;
 	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
-	int attach = 0;
-	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, set_flag, &attach), 1, 1);
+	struct start_flags a = { 0 };
+	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, start_flag, &a), 1, 1);
+	int code;
 
 	if (lxcshim_driver_new (&g->opts, &driver, &err) < 0)
 		die_err (EXIT_LXCSHIM, &err);
-	if (attach) {
+	if (a.attach) {
 		/* Attached before the start, so that no output is missed; its
-		 * stdout and stderr (docker start -a), not its stdin. */
+		 * stdout and stderr (docker start -a), and with -i its stdin,
+		 * which then must have somewhere to go. */
 		struct lxcshim_attach_options o = LXCSHIM_ATTACH_OPTIONS_INIT;
 		bool detached;
 
-		o.stdio.in = -1;
+		if (a.interactive) {
+			o.stdin_required = true;
+			o.stdin_once = true;
+			o.attached_hook = attached;
+		} else {
+			o.stdio.in = -1;
+		}
 		o.start = true;
 		o.signal_fd = proxy_signals (true, true);
-		if (lxcshim_attach (driver, argv[i], &o, &exit_info, &detached, &err) < 0)
+		if (lxcshim_attach (driver, argv[i], &o, &exit_info, &detached, &err) < 0) {
+			restore_terminal ();
 			die_err (EXIT_LXCSHIM, &err);
+		}
+		restore_terminal ();
 		close (o.signal_fd);
 		lxcshim_driver_free (driver);
-		return exit_info.exit_code;
+		if (detached) {
+			fputs ("read escape sequence\n", stderr);
+			return 0;
+		}
+		if (exit_info.message)
+			fprintf (stderr, "lxcshim: %s\n", exit_info.message);
+		code = exit_info.exit_code;
+		lxcshim_exit_release (&exit_info);
+		return code;
 	}
 	if (lxcshim_start (driver, argv[i], NULL, &err) < 0)
 		die_err (EXIT_LXCSHIM, &err);
@@ -997,6 +1036,7 @@ cmd_attach (struct globals *g, const struct command *cmd, int argc, char **argv)
 	lxcshim_driver_t *driver;
 	struct lxcshim_exit exit_info = LXCSHIM_EXIT_INIT;
 	bool detached;
+	int code;
 	int i = check_args (cmd, EXIT_LXCSHIM, argc, parse_flags (cmd, EXIT_LXCSHIM, argc, argv, attach_flag, &a), 1, 1);
 
 	o.attached_hook = attached;
@@ -1019,7 +1059,12 @@ cmd_attach (struct globals *g, const struct command *cmd, int argc, char **argv)
 		fputs ("read escape sequence\n", stderr);
 		return 0;
 	}
-	return exit_info.exit_code;
+	/* Why it never ran, as a foreground run says it. */
+	if (exit_info.message)
+		fprintf (stderr, "lxcshim: %s\n", exit_info.message);
+	code = exit_info.exit_code;
+	lxcshim_exit_release (&exit_info);
+	return code;
 }
 
 static const struct command commands[] = {
@@ -1027,7 +1072,7 @@ static const struct command commands[] = {
 	  cmd_run },
 	{ "create", "create [OPTIONS] [--] CMD [ARG...]",
 	  "Create a container held before CMD runs (state created); print its id.", run_flags, true, cmd_run },
-	{ "start", "start [-a] ID", "Start the workload of the created container ID (-a: wait, exit with its status).",
+	{ "start", "start [-a] [-i] ID", "Start the workload of the created container ID (-a: wait, exit with its status; -i: attach stdin too).",
 	  start_flags, false, cmd_start },
 	{ "exec", "exec [-t] [-i] [-e K=V]... [-u USER[:GROUP]] [-w DIR] ID [--] CMD [ARG...]",
 	  "Run CMD in the running container ID; exit with its status.", exec_flags, true, cmd_exec },

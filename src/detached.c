@@ -370,7 +370,7 @@ detached_main (const char *dir)
 		run_remove_dir (a.dir);
 	/* Last: a "start -a" that returns finds the record (or its absence)
 	 * final. */
-	attach_hub_finish (&hub, exit.exit_code, exit.oom_killed, 2000);
+	attach_hub_finish (&hub, exit.exit_code, exit.oom_killed, exit.message, 2000);
 	control_broadcast_exit (&srv, exit.exit_code, exit.oom_killed);
 	ret = 0;
 	goto out;

@@ -12,6 +12,7 @@
 #include <json.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -213,6 +214,86 @@ event_append (const char *path, const struct event *ev, lxcshim_error_t *err)
 	return 0;
 }
 
+bool
+events_log_should_rotate (off_t size, size_t add, off_t limit)
+{
+	return size > 0 && (off_t) add > limit - size;
+}
+
+off_t
+events_log_limit (void)
+{
+	const char *v = getenv (EVENTS_LOG_MAX_ENV);
+	char *end;
+	long long n;
+
+	if (v == NULL || *v == '\0')
+		return EVENTS_LOG_MAX;
+	errno = 0;
+	n = strtoll (v, &end, 10);
+	if (errno || *end != '\0' || n <= 0)
+		return EVENTS_LOG_MAX;
+	return (off_t) n;
+}
+
+/* PATH opened for appending and locked, still the current file when the
+ * lock was had (a rotation meanwhile: the new one). */
+static int
+open_locked (const char *path, struct stat *st, lxcshim_error_t *err)
+{
+	for (;;) {
+		int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		struct stat now;
+
+		if (fd < 0)
+			return lxcshim_fail_errno (err, "open %s", path);
+		while (flock (fd, LOCK_EX) < 0)
+			if (errno != EINTR) {
+				lxcshim_fail_errno (err, "lock %s", path);
+				close (fd);
+				return -1;
+			}
+		if (fstat (fd, st) < 0) {
+			lxcshim_fail_errno (err, "stat %s", path);
+			close (fd);
+			return -1;
+		}
+		if (stat (path, &now) == 0 && now.st_ino == st->st_ino && now.st_dev == st->st_dev)
+			return fd;
+		close (fd); /* rotated while we waited */
+	}
+}
+
+int
+events_log_append (const char *path, const char *text, size_t len, off_t limit, lxcshim_error_t *err)
+{
+	_cleanup_free_ char *old = xasprintf ("%s.1", path);
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	ssize_t n;
+
+	fd = open_locked (path, &st, err);
+	if (fd < 0)
+		return -1;
+	if (events_log_should_rotate (st.st_size, len, limit)) {
+		/* Under the lock: no appender writes to it after the rename,
+		 * and the next one to lock it sees it is no longer current. */
+		if (rename (path, old) < 0)
+			return lxcshim_fail_errno (err, "rename %s", path);
+		closep (&fd);
+		fd = open_locked (path, &st, err);
+		if (fd < 0)
+			return -1;
+	}
+	/* One write: the block stays whole. */
+	do
+		n = write (fd, text, len);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t) len)
+		return lxcshim_fail (err, n < 0 ? errno : EIO, "append to %s", path);
+	return 0;
+}
+
 static void
 emit (const char *dir, const char *type, const struct state *s)
 {
@@ -276,7 +357,6 @@ events_remove_container (const char *dir, lxcshim_error_t *err)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/" EVENTS_FILE, dir);
 	_cleanup_free_ char *history = NULL, *root = NULL, *log = NULL, *now = NULL, *json = NULL, *text = NULL;
-	_cleanup_close_ int fd = -1;
 	const char *slash = strrchr (dir, '/');
 	size_t n, hlen = 0;
 	struct event ev = { .type = (char *) "deleted", .exit_code = -1, .oom_killed = -1 };
@@ -304,13 +384,7 @@ events_remove_container (const char *dir, lxcshim_error_t *err)
 	while (hlen > 0 && history[hlen - 1] != '\n')
 		hlen--;
 	text = xasprintf ("%.*s%s\n", (int) hlen, hlen ? history : "", json);
-	fd = open (log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		ssize_t w;
-		do
-			w = write (fd, text, strlen (text));
-		while (w < 0 && errno == EINTR);
-	}
+	events_log_append (log, text, strlen (text), events_log_limit (), NULL);
 	return 0;
 }
 
@@ -350,6 +424,7 @@ struct lxcshim_events {
 	int ino;
 	int root_wd, containers_wd;
 	int log_fd; /* <root>/events.jsonl: the deletions */
+	ino_t log_ino; /* log_fd's, to see a rotation */
 	struct buf log_partial;
 	struct followed *f;
 	size_t n_f;
@@ -585,19 +660,73 @@ unfollow (lxcshim_events_t *h, size_t i)
 	h->f[i] = h->f[--h->n_f];
 }
 
+/* Opens the root's log if it exists now; from_start: read what it holds
+ * (after the older generation, with_old), else only what comes. */
 static void
-open_log (lxcshim_events_t *h, bool from_start)
+open_log (lxcshim_events_t *h, bool from_start, bool with_old)
 {
 	_cleanup_free_ char *path = xasprintf ("%s/" EVENTS_FILE, h->root);
+	_cleanup_free_ char *old = xasprintf ("%s/" EVENTS_FILE_OLD, h->root);
+	_cleanup_close_ int ofd = -1;
+	struct stat st, ost;
 
 	if (h->log_fd >= 0)
 		return;
 	h->log_fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (h->log_fd < 0)
+	if (h->log_fd < 0 || fstat (h->log_fd, &st) < 0) {
+		closep (&h->log_fd);
+		/* Between a rotation and the new file: the old one is all. */
+		if (from_start && with_old && (ofd = open (old, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+			struct buf partial = { 0 };
+			drain (h, ofd, &partial, NULL);
+			buf_free (&partial);
+		}
 		return;
-	if (!from_start)
+	}
+	h->log_ino = st.st_ino;
+	buf_free (&h->log_partial);
+	if (!from_start) {
 		lseek (h->log_fd, 0, SEEK_END);
+		return;
+	}
+	/* The current file first: if it was rotated before .1 was opened,
+	 * .1 is that same file, read once, as the current one. */
+	if (with_old && (ofd = open (old, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0 && fstat (ofd, &ost) == 0 &&
+	    ost.st_ino != st.st_ino) {
+		struct buf partial = { 0 };
+		drain (h, ofd, &partial, NULL);
+		buf_free (&partial);
+	}
 	drain (h, h->log_fd, &h->log_partial, NULL);
+}
+
+/* The root's log changed: what was appended to the file we hold, and,
+ * if it was rotated, the new one from its start (and a generation that
+ * came and went between: now .1). */
+static void
+sync_log (lxcshim_events_t *h)
+{
+	_cleanup_free_ char *path = xasprintf ("%s/" EVENTS_FILE, h->root);
+	struct stat st;
+	ino_t was;
+
+	if (h->log_fd < 0) {
+		open_log (h, true, false);
+		return;
+	}
+	drain (h, h->log_fd, &h->log_partial, NULL);
+	if (stat (path, &st) == 0 && st.st_ino == h->log_ino)
+		return;
+	/* Rotated (under the appenders' lock): nothing more comes to it. */
+	was = h->log_ino;
+	closep (&h->log_fd);
+	if (stat (path, &st) < 0)
+		return; /* the new one is not there yet: its IN_CREATE comes */
+	{
+		_cleanup_free_ char *old = xasprintf ("%s/" EVENTS_FILE_OLD, h->root);
+		struct stat ost;
+		open_log (h, true, stat (old, &ost) == 0 && ost.st_ino != was);
+	}
 }
 
 static int
@@ -667,7 +796,7 @@ lxcshim_events_open (lxcshim_driver_t *d, const char *id, const char *since, lxc
 	 * comes after that container's own history. */
 	if (scan (h, history, err) < 0)
 		goto fail;
-	open_log (h, history);
+	open_log (h, history, true);
 	if (history && h->q_len > 1)
 		qsort (h->q + h->q_head, h->q_len, sizeof *h->q, by_time);
 	*out = h;
@@ -694,19 +823,12 @@ on_inotify (lxcshim_events_t *h, const struct inotify_event *e)
 			else
 				open_file (h, &h->f[i], true);
 		scan (h, true, NULL);
-		if (h->log_fd >= 0)
-			drain (h, h->log_fd, &h->log_partial, NULL);
-		else
-			open_log (h, true);
+		sync_log (h);
 		return;
 	}
 	if (e->wd == h->root_wd) {
-		if (e->len && streq (e->name, EVENTS_FILE)) {
-			if (h->log_fd >= 0)
-				drain (h, h->log_fd, &h->log_partial, NULL);
-			else
-				open_log (h, true);
-		}
+		if (e->len && streq (e->name, EVENTS_FILE))
+			sync_log (h);
 		return;
 	}
 	if (e->wd == h->containers_wd) {

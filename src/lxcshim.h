@@ -343,7 +343,10 @@ typedef struct lxcshim_events lxcshim_events_t;
  * it does not exist), or of every container under the driver's root
  * (NULL), those created later included.  since: NULL for the events from
  * now on; an RFC 3339 time to get the recorded ones from then first
- * (oldest first), then the new ones.  Never blocks. */
+ * (oldest first), then the new ones.  Deleted containers' events are kept
+ * in the root's events.jsonl, rotated past 1 MiB to events.jsonl.1 (one
+ * older generation): the recorded ones are what those two hold.  Never
+ * blocks. */
 LXCSHIM_API int lxcshim_events_open (lxcshim_driver_t *driver, const char *id, const char *since, lxcshim_events_t **events,
                          lxcshim_error_t *err);
 /* An fd that becomes readable (poll/epoll POLLIN) when events may be
@@ -376,6 +379,15 @@ struct lxcshim_attach_options {
 	 * raw then).  May be NULL. */
 	void (*attached_hook) (void *data, bool tty, bool stdin_fed);
 	void *hook_data;
+	/* stdio.in must reach the workload: EINVAL, before anything is
+	 * started, for a container with no stdin to feed (made without
+	 * "interactive" or "tty"), where stdio.in is otherwise ignored
+	 * (start -a -i). */
+	bool stdin_required;
+	/* The end of stdio.in closes the workload's stdin (a pipe; not a
+	 * terminal's), as docker's StdinOnce; else it stays open for other
+	 * clients (docker attach). */
+	bool stdin_once;
 };
 #define LXCSHIM_ATTACH_OPTIONS_INIT \
 	{ .size = sizeof (struct lxcshim_attach_options), .stdio = { 0, 1, 2 }, .signal_fd = -1, .sig_proxy = true }
@@ -383,7 +395,9 @@ struct lxcshim_attach_options {
 /* Attaches to the terminal or the stdio of a detached container (run -d,
  * with or without -t / -i) through its supervisor: the output from now on,
  * the input, the window size.  Returns 0 when the workload ended (*exit
- * its status, *detached false) or when the detach keys were read
+ * its status, *detached false; exit->message as lxcshim_run's, e.g. why
+ * the command could not be executed with 126/127: lxcshim_exit_release
+ * it) or when the detach keys were read
  * (*detached true; the container runs on); -1 if it cannot attach:
  * EINVAL bad detach keys, ENOENT no such container, ESRCH not running or
  * its supervisor is gone (the message says which), EOPNOTSUPP a container

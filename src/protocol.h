@@ -77,11 +77,14 @@
  *                  workload does not exist yet), "ERR 22 ..." for a bad N.
  *   status         "OK <created|running> <init_pid>" as the supervisor
  *                  sees it (it does not track pause: see state.json).
- *   attach [stdin] "OK <flags>" (flags: 1 the container has a stdin to
+ *   attach [stdin [once]]
+ *                  "OK <flags>" (flags: 1 the container has a stdin to
  *                  feed, 2 it has a terminal); the connection then is an
  *                  attach stream (attach-stream.h): the workload's output
- *                  from now on, input from this client with "stdin",
- *                  resizes, and at the end its exit code.  "ERR 95 ..."
+ *                  from now on, input from this client with "stdin"
+ *                  (with "once": the end of it closes the workload's
+ *                  stdin pipe, start -a -i), resizes, and at the end its
+ *                  exit code and, when it never ran, why.  "ERR 95 ..."
  *                  from a supervisor that serves no output (foreground),
  *                  "ERR 11 ..." when ATTACH_CLIENTS_MAX are attached.
  *   resize R C     the container's terminal to R rows, C columns: "OK";

@@ -194,7 +194,7 @@ test_fanout (void **state UNUSED)
 	pump (&h);
 	assert_int_equal (h.n, 2);
 
-	attach_hub_finish (&h, 137, true, 1000);
+	attach_hub_finish (&h, 137, true, NULL, 1000);
 	assert_int_equal (drain (a, 'X', out, sizeof out, &eof, &code, NULL), 5);
 	assert_int_equal (out[4], 1);
 	assert_int_equal (code, 137);
@@ -352,7 +352,7 @@ test_verbs (void **state UNUSED)
 	assert_string_equal (answer, "ERR 25 the container has no terminal");
 	a = request (&srv, &h, dir, "attach stdin", answer, sizeof answer);
 	assert_string_equal (answer, "OK 0");
-	attach_hub_finish (&h, 3, false, 1000);
+	attach_hub_finish (&h, 3, false, NULL, 1000);
 	{
 		int code = -1;
 		drain (a, 'X', out, sizeof out, &eof, &code, NULL);
@@ -369,12 +369,113 @@ test_verbs (void **state UNUSED)
 	assert_int_equal (rmdir (dir), 0);
 }
 
+/* The exit frame carries why the command never ran; without a message it
+ * is the 5 bytes of old, and a short frame is refused. */
+static void
+test_exit_message (void **state UNUSED)
+{
+	struct attach_hub h;
+	int sv[2], code = -1;
+	char out[ATTACH_FRAME_MAX];
+	bool eof, oom = true;
+	char *msg = NULL;
+	const char *text = "exec: /nope: No such file or directory";
+	size_t n;
+
+	assert_int_equal (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	attach_hub_init (&h, -1, -1);
+	fcntl (sv[0], F_SETFL, O_NONBLOCK);
+	assert_int_equal (attach_hub_add (&h, sv[0], 0), 0);
+	attach_hub_finish (&h, 127, false, text, 1000);
+	n = drain (sv[1], 'X', out, sizeof out, &eof, &code, NULL);
+	assert_int_equal (n, 5 + strlen (text));
+	assert_true (eof);
+	assert_int_equal (attach_exit_decode ((unsigned char *) out, n, &code, &oom, &msg), 0);
+	assert_int_equal (code, 127);
+	assert_false (oom);
+	assert_string_equal (msg, text);
+	free (msg);
+	close (sv[1]);
+
+	/* No message: NULL, as before. */
+	assert_int_equal (attach_exit_decode ((const unsigned char *) "\0\0\0\x89\1", 5, &code, &oom, &msg), 0);
+	assert_int_equal (code, 137);
+	assert_true (oom);
+	assert_null (msg);
+	assert_int_equal (attach_exit_decode ((const unsigned char *) "\0\0\0", 3, &code, &oom, &msg), -1);
+	assert_null (msg);
+
+	/* A message longer than a frame is cut to fit, never dropped. */
+	{
+		char *big = xmalloc (ATTACH_FRAME_MAX * 2);
+		memset (big, 'x', ATTACH_FRAME_MAX * 2 - 1);
+		big[ATTACH_FRAME_MAX * 2 - 1] = '\0';
+		assert_int_equal (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+		attach_hub_init (&h, -1, -1);
+		fcntl (sv[0], F_SETFL, O_NONBLOCK);
+		assert_int_equal (attach_hub_add (&h, sv[0], 0), 0);
+		attach_hub_finish (&h, 126, false, big, 1000);
+		n = drain (sv[1], 'X', out, sizeof out, &eof, &code, NULL);
+		assert_int_equal (n, ATTACH_FRAME_MAX);
+		assert_int_equal (code, 126);
+		free (big);
+		close (sv[1]);
+	}
+}
+
+/* 'E' from a plain stdin client leaves the workload's stdin open; from a
+ * stdin-once client it closes the pipe, after what came before. */
+static void
+test_stdin_once (void **state UNUSED)
+{
+	struct attach_hub h;
+	int in[2], a, b, keep;
+	char out[16];
+
+	assert_int_equal (pipe2 (in, O_CLOEXEC | O_NONBLOCK), 0);
+	keep = in[1];
+	attach_hub_init (&h, in[1], -1);
+	a = connect_client (&h, ATTACH_STDIN);
+	b = connect_client (&h, ATTACH_STDIN | ATTACH_STDIN_ONCE);
+	pump (&h);
+	assert_true (h.clients[1]->stdin_once);
+	assert_false (h.clients[0]->stdin_once);
+
+	assert_int_equal (attach_frame_send (a, 'I', "x", 1), 0);
+	assert_int_equal (attach_frame_send (a, 'E', NULL, 0), 0);
+	pump (&h);
+	assert_int_equal (read (in[0], out, sizeof out), 1);
+	assert_int_equal (read (in[0], out, sizeof out), -1); /* open: EAGAIN, not EOF */
+	assert_int_equal (errno, EAGAIN);
+	assert_int_equal (h.in_fd, keep);
+
+	assert_int_equal (attach_frame_send (b, 'I', "hi\n", 3), 0);
+	assert_int_equal (attach_frame_send (b, 'E', NULL, 0), 0);
+	pump (&h);
+	pump (&h);
+	assert_int_equal (read (in[0], out, sizeof out), 3);
+	assert_memory_equal (out, "hi\n", 3);
+	assert_int_equal (read (in[0], out, sizeof out), 0); /* EOF */
+	assert_true (h.in_closed);
+	assert_int_equal (h.in_fd, -1);
+	/* The caller's fd number is still open (on /dev/null): its close is no
+	 * double close. */
+	assert_true (fcntl (keep, F_GETFD) >= 0);
+
+	attach_hub_finish (&h, 0, false, NULL, 1000);
+	close (a);
+	close (b);
+	close (in[0]);
+	close (keep);
+}
+
 int
 main (void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_frames),
-		cmocka_unit_test (test_fanout),
+		cmocka_unit_test (test_fanout), cmocka_unit_test (test_exit_message),
+		cmocka_unit_test (test_stdin_once),
 		cmocka_unit_test (test_slow_client),
 		cmocka_unit_test (test_verbs),
 	};

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Events: the line format both ways, the plain form, RFC 3339 times, and
- * which events a state transition makes. */
+ * which events a state transition makes; following them, and the root
+ * log's rotation. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -389,6 +390,103 @@ test_follow (void **state UNUSED)
 	assert_int_equal (rmdir (root), 0);
 }
 
+static void
+test_should_rotate (void **state UNUSED)
+{
+	assert_false (events_log_should_rotate (0, 5000, 100)); /* an empty log takes any block */
+	assert_false (events_log_should_rotate (50, 50, 100));  /* exactly at the limit */
+	assert_true (events_log_should_rotate (50, 51, 100));
+	assert_true (events_log_should_rotate (100, 1, 100));
+	assert_true (events_log_should_rotate (200, 1, 100));  /* over already (a lowered limit) */
+	assert_false (events_log_should_rotate (99, 0, 100));
+}
+
+static void
+test_log_limit (void **state UNUSED)
+{
+	unsetenv (EVENTS_LOG_MAX_ENV);
+	assert_int_equal (events_log_limit (), EVENTS_LOG_MAX);
+	setenv (EVENTS_LOG_MAX_ENV, "4096", 1);
+	assert_int_equal (events_log_limit (), 4096);
+	setenv (EVENTS_LOG_MAX_ENV, "0", 1);
+	assert_int_equal (events_log_limit (), EVENTS_LOG_MAX);
+	setenv (EVENTS_LOG_MAX_ENV, "12k", 1);
+	assert_int_equal (events_log_limit (), EVENTS_LOG_MAX);
+	unsetenv (EVENTS_LOG_MAX_ENV);
+}
+
+static off_t
+size_of (const char *path)
+{
+	struct stat st;
+	return stat (path, &st) == 0 ? st.st_size : -1;
+}
+
+/* Many deletions with a small limit: both generations stay bounded, a
+ * follower sees every deletion across the rotations, and a reader from
+ * the start sees the kept window (.1, then the current file) in order,
+ * each event once. */
+static void
+test_log_rotation (void **state UNUSED)
+{
+	char root[] = "/tmp/test-events.XXXXXX";
+	struct lxcshim_driver d = { 0 };
+	lxcshim_events_t *h = NULL, *hs = NULL;
+	lxcshim_error_t err = NULL;
+	_cleanup_free_ char *log = NULL, *old = NULL, *containers = NULL;
+	struct buf want = { 0 }, seen = { 0 };
+	char *got;
+	const off_t limit = 600;
+
+	assert_non_null (mkdtemp (root));
+	d.root = root;
+	log = xasprintf ("%s/" EVENTS_FILE, root);
+	old = xasprintf ("%s/" EVENTS_FILE_OLD, root);
+	containers = xasprintf ("%s/containers", root);
+	setenv (EVENTS_LOG_MAX_ENV, "600", 1);
+	check_ok (lxcshim_events_open (&d, NULL, NULL, &h, &err), &err);
+	for (int i = 0; i < 20; i++) {
+		_cleanup_free_ char *id = xasprintf ("c%d", i);
+		_cleanup_free_ char *dir = xasprintf ("%s/%s", containers, id);
+		_cleanup_free_ char *file = xasprintf ("%s/" EVENTS_FILE, dir);
+		_cleanup_free_ char *now = rfc3339_now ();
+
+		check_ok (mkdir_p (dir, 0700, &err), &err);
+		append_line (file, id, "created", now);
+		check_ok (events_remove_container (dir, &err), &err);
+		buf_printf (&want, "%s%s:created %s:deleted", want.len ? " " : "", id, id);
+		got = read_all_events (h);
+		buf_printf (&seen, "%s%s", seen.len && *got ? " " : "", got);
+		free (got);
+		assert_true (size_of (log) <= limit);
+	}
+	buf_add (&want, "", 1);
+	buf_add (&seen, "", 1);
+	assert_string_equal (seen.data, want.data);
+	assert_true (size_of (old) > 0 && size_of (old) <= limit);
+
+	/* From the start: a tail of the whole history, cut at a container's
+	 * first event, with the last deletion in it. */
+	check_ok (lxcshim_events_open (&d, NULL, "2000-01-01T00:00:00Z", &hs, &err), &err);
+	got = read_all_events (hs);
+	lxcshim_events_close (hs);
+	assert_true (strlen (got) > 0 && strlen (got) < strlen (want.data));
+	assert_string_equal (want.data + strlen (want.data) - strlen (got), got);
+	assert_true (want.data[strlen (want.data) - strlen (got) - 1] == ' ');
+	assert_int_equal (strncmp (got, "c", 1), 0);
+	assert_non_null (strstr (got, "c18:created c18:deleted c19:created c19:deleted"));
+	free (got);
+
+	lxcshim_events_close (h);
+	unsetenv (EVENTS_LOG_MAX_ENV);
+	buf_free (&want);
+	buf_free (&seen);
+	unlink (log);
+	unlink (old);
+	rmdir (containers);
+	assert_int_equal (rmdir (root), 0);
+}
+
 int
 main (void)
 {
@@ -397,6 +495,8 @@ main (void)
 		cmocka_unit_test (test_round_trip),   cmocka_unit_test (test_from_json_bad),
 		cmocka_unit_test (test_parse_time),   cmocka_unit_test (test_transitions),
 		cmocka_unit_test (test_append_lines), cmocka_unit_test (test_follow),
+		cmocka_unit_test (test_should_rotate), cmocka_unit_test (test_log_limit),
+		cmocka_unit_test (test_log_rotation),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
