@@ -9,8 +9,11 @@
  *     the runner's lxcshim_run() returns the workload's status (143:
  *     the stop's SIGTERM);
  *   - every other worker is a "detached" one (unless --no-detached): it
- *     runs its container with the "detach" key, execs into it, stops it
- *     and deletes it, all from its own thread;
+ *     runs its container with the "detach" and "interactive" keys (the
+ *     workload is cat), execs into it, attaches to it from a thread of
+ *     its own (what it writes to the attach's stdin comes back from cat
+ *     through the attach's stdout), stops it while attached (the attach
+ *     returns cat's 143) and deletes it, all from its own threads;
  *
  * while a lister thread keeps calling lxcshim_list() until they are done.
  *
@@ -82,11 +85,15 @@ static lxcshim_spec_t *
 make_spec (struct worker *w)
 {
 	char *argv[] = { "/bin/sh", "-c", "echo ready; exec sleep 1000", NULL };
+	char *cat[] = { "/bin/sh", "-c", "echo ready; exec cat", NULL };
 	lxcshim_spec_t *spec = lxcshim_spec_new ();
 	lxcshim_error_t err = NULL;
 
-	if (lxcshim_spec_set (spec, "name", w->name, &err) < 0 || lxcshim_spec_set_command (spec, argv, &err) < 0 ||
-	    (w->detached ? lxcshim_spec_set (spec, "detach", "true", &err) : lxcshim_spec_set (spec, "rm", "true", &err)) < 0) {
+	if (lxcshim_spec_set (spec, "name", w->name, &err) < 0 ||
+	    lxcshim_spec_set_command (spec, w->detached ? cat : argv, &err) < 0 ||
+	    (w->detached ? lxcshim_spec_set (spec, "detach", "true", &err) < 0 ||
+	                       lxcshim_spec_set (spec, "interactive", "true", &err) < 0
+	                 : lxcshim_spec_set (spec, "rm", "true", &err) < 0)) {
 		set_error (w, "spec", &err);
 		lxcshim_spec_free (spec);
 		return NULL;
@@ -284,6 +291,93 @@ exec_echo (struct worker *w)
 	return ok;
 }
 
+struct attach_job {
+	struct worker *w;
+	struct lxcshim_attach_options o;
+	struct lxcshim_exit exit_info;
+	bool detached;
+	int r;
+	lxcshim_error_t err;
+};
+
+static void *
+attacher (void *data)
+{
+	struct attach_job *a = data;
+
+	a->r = lxcshim_attach (driver, a->w->name, &a->o, &a->exit_info, &a->detached, &a->err);
+	/* EOF for the worker if the attach failed before cat answered. */
+	close (a->o.stdio.out);
+	return NULL;
+}
+
+/* Attaches from a thread of its own and checks that a line written to the
+ * attach's stdin comes back from cat; the attach stays until the worker
+ * stops the container (see attach_end). */
+static bool
+attach_start (struct worker *w, struct attach_job *a, pthread_t *t, int *to_cat, int *from_cat)
+{
+	char want[128], got[128];
+	int in[2], out[2];
+	size_t len = 0;
+	ssize_t n;
+
+	if (pipe2 (in, O_CLOEXEC) < 0 || pipe2 (out, O_CLOEXEC) < 0) {
+		snprintf (w->error, sizeof w->error, "pipe: %s", strerror (errno));
+		return false;
+	}
+	*a = (struct attach_job) { .w = w, .o = LXCSHIM_ATTACH_OPTIONS_INIT, .exit_info = LXCSHIM_EXIT_INIT };
+	a->o.stdio.in = in[0];
+	a->o.stdio.out = out[1];
+	a->o.stdio.err = STDERR_FILENO;
+	a->o.sig_proxy = false;
+	if (pthread_create (t, NULL, attacher, a) != 0) {
+		snprintf (w->error, sizeof w->error, "pthread_create failed");
+		return false;
+	}
+	*to_cat = in[1];
+	*from_cat = out[0];
+	/* Fed once attached, so cat's answer is output from then on. */
+	snprintf (want, sizeof want, "attach-%s\n", w->name);
+	if (write (in[1], want, strlen (want)) != (ssize_t) strlen (want)) {
+		snprintf (w->error, sizeof w->error, "write to the attach: %s", strerror (errno));
+		return false;
+	}
+	while (len < sizeof got - 1 && (n = read (out[0], got + len, sizeof got - 1 - len)) > 0) {
+		len += (size_t) n;
+		if (got[len - 1] == '\n')
+			break;
+	}
+	got[len] = '\0';
+	if (strcmp (got, want) != 0) {
+		snprintf (w->error, sizeof w->error, "attach: cat answered \"%s\"", got);
+		return false;
+	}
+	return true;
+}
+
+/* After the stop: the attach returns the workload's status, not detached. */
+static bool
+attach_end (struct worker *w, struct attach_job *a, pthread_t t, int to_cat, int from_cat, bool ok)
+{
+	pthread_join (t, NULL);
+	close (to_cat);
+	close (from_cat);
+	close (a->o.stdio.in);
+	/* The attach's own error says more than cat's silence. */
+	if (a->r < 0 && (ok || strstr (w->error, "cat answered \"\""))) {
+		set_error (w, "attach", &a->err);
+		ok = false;
+	} else if (ok && (a->detached || a->exit_info.exit_code != 143)) {
+		snprintf (w->error, sizeof w->error, "attach: detached %d, exit code %d (expected 143)", a->detached,
+		          a->exit_info.exit_code);
+		ok = false;
+	}
+	lxcshim_error_release (&a->err);
+	lxcshim_exit_release (&a->exit_info);
+	return ok;
+}
+
 static bool
 is_running (struct worker *w)
 {
@@ -307,26 +401,29 @@ static bool
 act_on_running (struct worker *w)
 {
 	lxcshim_error_t err = NULL;
-
-	bool ok;
+	struct attach_job a;
+	pthread_t t;
+	int to_cat = -1, from_cat = -1;
+	bool ok, attaching = false;
 
 	if (!is_running (w))
 		return false;
 	ok = no_exec || exec_echo (w);
-
-	/* ---- ATTACH: not built yet (issue 11, the attach slice).  Once the
-	 * library has an attach call, attach to w->name here from this
-	 * thread (with stdio on a pipe), read a line the workload prints,
-	 * and detach, before the container is stopped. ---- */
-
-	/* Stopped even when the exec went wrong: a foreground runner would
-	 * wait for ever. */
+	/* Only a detached container's supervisor serves attach. */
+	if (ok && w->detached) {
+		ok = attach_start (w, &a, &t, &to_cat, &from_cat);
+		attaching = to_cat >= 0;
+	}
+	/* Stopped even when the exec or the attach went wrong: a foreground
+	 * runner (and the attach) would wait for ever. */
 	if (lxcshim_stop (driver, w->name, 10, &err) < 0) {
 		if (ok)
 			set_error (w, "stop", &err);
 		lxcshim_error_release (&err);
-		return false;
+		ok = false;
 	}
+	if (attaching)
+		ok = attach_end (w, &a, t, to_cat, from_cat, ok);
 	return ok;
 }
 

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The threaded embedder: examples/threaded.c, built with pkg-config like
 # any embedding program, runs, execs into, stops (and deletes) containers
-# from several threads through one driver handle, half of them detached.
+# from several threads through one driver handle, half of them detached;
+# each detached one is also attached to from a thread of its own (a line
+# through cat and back) and stopped while attached (the attach returns
+# 143).
 # In the normal build it runs under ThreadSanitizer on an instrumented
 # copy of the library (tests/tsan/, built by make check), execs included,
 # and must get no report; the same program with --race must get one, so
@@ -46,7 +49,7 @@ if [ -z "$tsan_lib" ]; then
 	is "$rc" 0 "4 worker threads, one driver handle (no ThreadSanitizer in this build)"
 	[ "$rc" = 0 ] || diag "$out"
 	expect_ok "$out" 4 "ran, exec'd into and stopped"
-	like "$out" "worker 1 \\(.*, detached\\): ok" "... detached workers among them"
+	like "$out" "worker 1 \\(.*, detached\\): ok" "... detached workers among them (attached to from their own thread)"
 	check_live "$TMPD/threaded"
 	skip "ThreadSanitizer finds no race" "no instrumented library in this build (sanitizer build or no libtsan)"
 	exit 0
@@ -70,7 +73,7 @@ rc=$?
 is "$rc" 0 "4 worker threads under ThreadSanitizer succeed"
 [ "$rc" = 0 ] || diag "$out"
 expect_ok "$out" 4 "ran, exec'd into (through the helper) and stopped"
-like "$out" "worker 1 \\(.*, detached\\): ok" "... detached workers among them"
+like "$out" "worker 1 \\(.*, detached\\): ok" "... detached workers among them (attached to from their own thread)"
 reports=$(cat "$TMPD/tsan"/clean.* 2> /dev/null)
 is "$(printf '%s' "$reports" | grep -c 'WARNING: ThreadSanitizer')" 0 "ThreadSanitizer reports nothing"
 [ -z "$reports" ] || diag "$(printf '%s\n' "$reports" | head -n 80)"
