@@ -82,6 +82,18 @@ pump_output (struct sup *s, int i)
 }
 
 
+/* Everything the workload's output sources hold now (they are
+ * non-blocking): copied to the logs and the clients before its end is
+ * told, so that whoever sees the end (logs -f: the init's exit) finds
+ * all of it. */
+static void
+drain_output (struct sup *s)
+{
+	for (int i = 0; i < 2; i++)
+		while (s->src[i] >= 0 && poll (&(struct pollfd) { .fd = s->src[i], .events = POLLIN }, 1, 0) > 0)
+			pump_output (s, i);
+}
+
 int
 exit_code_from_status (int status)
 {
@@ -482,6 +494,9 @@ on_init_message (struct sup *s, const char *msg)
 		s->reported = true;
 		s->exit_code = exit_code_from_status (status);
 		s->oom_killed = oom_verdict (sigkill, s->oom.seen, sigkill ? oom_watch_kills (&s->oom) : 0);
+		/* The workload's last words were written before it was reaped:
+		 * logged before the init may exit. */
+		drain_output (s);
 		/* Judged while the init, and so its cgroup, still lives. */
 		send (s->ctl, "DONE", 4, MSG_NOSIGNAL);
 	} else if (strncmp (msg, "FAIL ", 5) == 0) {
@@ -672,13 +687,7 @@ wait_exit (struct sup *s, lxcshim_error_t *err)
 	relay_drain (&s->out);
 	/* Every writer is gone with lxc-start: what is left is read now
 	 * (non-blocking, so a pty master without EIO cannot hold us). */
-	for (int i = 0; i < 2; i++)
-		if (s->src[i] >= 0) {
-			fcntl (s->src[i], F_SETFL, fcntl (s->src[i], F_GETFL) | O_NONBLOCK);
-			pump_output (s, i);
-			while (s->src[i] >= 0 && poll (&(struct pollfd) { .fd = s->src[i], .events = POLLIN }, 1, 0) > 0)
-				pump_output (s, i);
-		}
+	drain_output (s);
 	if (!WIFEXITED (s->child_status))
 		clean_after_monitor (s);
 	if (!s->reported) {
