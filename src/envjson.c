@@ -81,12 +81,26 @@ put_utf8 (char *o, uint32_t c)
 	return 4;
 }
 
+/* How many bytes from S the string that starts there takes up to its
+ * closing quote (or END): an escape is two bytes or more, and the byte
+ * after a backslash is never the end. */
+static size_t
+encoded_length (const char *s, const char *end)
+{
+	const char *q = s;
+
+	while (q < end && *q != '"')
+		q += *q == '\\' && q + 1 < end ? 2 : 1;
+	return (size_t) (q - s);
+}
+
 /* A string at p->s (just past its opening quote); decoded is never longer
- * than encoded, so one buffer of the remaining length is enough. */
+ * than encoded, so a buffer of its encoded length is enough (not of all
+ * that is left: 100k entries would allocate, and fault in, gigabytes). */
 static int
 string (struct p *p, size_t idx, char **out)
 {
-	char *buf = malloc ((size_t) (p->end - p->s) + 1), *o = buf;
+	char *buf = malloc (encoded_length (p->s, p->end) + 1), *o = buf;
 	bool nul = false;
 
 	if (buf == NULL)
